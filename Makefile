@@ -1,0 +1,36 @@
+# peerpulse: one binary on an embedded DuckDB. `make help` lists the targets.
+GO    ?= go
+BIN   := bin/peerpulse
+DB    ?= data/peerpulse.duckdb
+ADDR  ?= 127.0.0.1:8080
+SEED  ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help build run test lint bench assets clean
+
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## Build bin/peerpulse (cgo: needs a C compiler).
+	$(GO) build -o $(BIN) ./cmd/peerpulse
+
+run: build ## Build, load the demo pilot into an empty data/peerpulse.duckdb, serve on http://127.0.0.1:8080.
+	./$(BIN) demo --db $(DB) --seed $(SEED) --if-empty
+	./$(BIN) serve --db $(DB) --addr $(ADDR)
+
+test: lint ## Lint, then run every test against real DuckDB files and real HTTP (race detector on).
+	$(GO) test -race -count=1 ./...
+
+lint: ## gofmt and go vet.
+	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*')); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+	$(GO) vet ./...
+
+bench: ## Run the benchmarks (none exist yet).
+	@echo "No benchmarks exist yet: they arrive with the submission, analysis, import and report work."
+
+assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
+	bash web/assets/refresh.sh
+
+clean: ## Remove the built binary (the database in data/ is kept).
+	rm -rf bin

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is every setting peerpulse reads, parsed once from flags and PEERPULSE_* environment
+// variables (a flag wins over the environment, which wins over the default), validated once, and
+// passed explicitly to what needs it.
+type Config struct {
+	Addr            string
+	DB              string
+	Programme       string
+	MinCell         int
+	MinCellFunder   int
+	SecretKeyFile   string
+	LogLevel        slog.Level
+	LogFormat       string
+	DBThreads       int
+	DBMemoryLimit   string
+	ShutdownTimeout time.Duration
+	Seed            uint64
+	IfEmpty         bool
+}
+
+// minCellFloor is the smallest cell anyone may configure: below 3, a cell can identify a person
+// from what they know about the others (INSTRUMENTS.md §6).
+const minCellFloor = 3
+
+func defaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DB:              filepath.Join("data", "peerpulse.duckdb"),
+		MinCell:         5,
+		MinCellFunder:   10,
+		LogLevel:        slog.LevelInfo,
+		LogFormat:       "text",
+		ShutdownTimeout: 15 * time.Second,
+		Seed:            1,
+	}
+}
+
+// setting is one configurable value: its flag, its environment variable and where it lands.
+type setting struct {
+	flag, env, usage string
+	bind             func(fs *flag.FlagSet, name, usage string)
+}
+
+// settings lists every setting once; each command picks the ones it uses by flag name.
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "PEERPULSE_ADDR", "listen address, host:port", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Addr, n, c.Addr, u) }},
+		{"db", "PEERPULSE_DB", "DuckDB file (created and migrated if missing)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.DB, n, c.DB, u) }},
+		{"programme", "PEERPULSE_PROGRAMME", "programme name shown on pages (default: the name stored in the database)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Programme, n, c.Programme, u) }},
+		{"min-cell", "PEERPULSE_MIN_CELL", "smallest number of respondents behind any figure shown to evaluators (at least 3)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.MinCell, n, c.MinCell, u) }},
+		{"min-cell-funder", "PEERPULSE_MIN_CELL_FUNDER", "smallest number of respondents behind any figure shown to funders (at least 3)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.MinCellFunder, n, c.MinCellFunder, u) }},
+		{"secret-key-file", "PEERPULSE_SECRET_KEY_FILE", "file holding the key that signs cookies; created (mode 0600) if missing (default: secret.key beside the database)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.SecretKeyFile, n, c.SecretKeyFile, u) }},
+		{"log-level", "PEERPULSE_LOG_LEVEL", "debug, info, warn or error", func(fs *flag.FlagSet, n, u string) { fs.TextVar(&c.LogLevel, n, c.LogLevel, u) }},
+		{"log-format", "PEERPULSE_LOG_FORMAT", "text or json", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.LogFormat, n, c.LogFormat, u) }},
+		{"db-threads", "PEERPULSE_DB_THREADS", "DuckDB worker threads (0: one per core)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.DBThreads, n, c.DBThreads, u) }},
+		{"db-memory-limit", "PEERPULSE_DB_MEMORY_LIMIT", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.DBMemoryLimit, n, c.DBMemoryLimit, u) }},
+		{"shutdown-timeout", "PEERPULSE_SHUTDOWN_TIMEOUT", "how long to wait for requests and writes to finish on SIGINT/SIGTERM", func(fs *flag.FlagSet, n, u string) { fs.DurationVar(&c.ShutdownTimeout, n, c.ShutdownTimeout, u) }},
+		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
+		{"if-empty", "", "do nothing (and succeed) when the database already holds a programme", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.IfEmpty, n, c.IfEmpty, u) }},
+	}
+}
+
+// parse binds the named settings to a flag set for command, parses args, then fills every
+// setting not given as a flag from its environment variable, and validates the result.
+func (c *Config) parse(command, summary string, args []string, env func(string) string, out io.Writer, names ...string) error {
+	fs := flag.NewFlagSet("peerpulse "+command, flag.ContinueOnError)
+	fs.SetOutput(out)
+	var used []setting
+	for _, s := range c.settings() {
+		for _, n := range names {
+			if s.flag == n {
+				usage := s.usage
+				if s.env != "" {
+					usage += " [$" + s.env + "]"
+				}
+				s.bind(fs, s.flag, usage)
+				used = append(used, s)
+			}
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: peerpulse %s [flags]\n\n%s\n\nFlags:\n", command, summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (see peerpulse %s --help)", errUsage, fs.Arg(0), command)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range used {
+		if v := env(s.env); s.env != "" && v != "" && !given[s.flag] {
+			if err := fs.Set(s.flag, v); err != nil {
+				return fmt.Errorf("%w: $%s: %v", errUsage, s.env, err)
+			}
+		}
+	}
+	return c.validate()
+}
+
+var errUsage = errors.New("usage")
+
+func (c *Config) validate() error {
+	var problems []string
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		problems = append(problems, fmt.Sprintf("addr %q is not host:port", c.Addr))
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		problems = append(problems, "db: no database file given")
+	}
+	if c.MinCell < minCellFloor {
+		problems = append(problems, fmt.Sprintf("min-cell %d is below the floor of %d", c.MinCell, minCellFloor))
+	}
+	if c.MinCellFunder < minCellFloor {
+		problems = append(problems, fmt.Sprintf("min-cell-funder %d is below the floor of %d", c.MinCellFunder, minCellFloor))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		problems = append(problems, fmt.Sprintf("log-format %q is not text or json", c.LogFormat))
+	}
+	if c.DBThreads < 0 {
+		problems = append(problems, "db-threads cannot be negative")
+	}
+	if c.ShutdownTimeout <= 0 {
+		problems = append(problems, "shutdown-timeout must be positive")
+	}
+	if c.SecretKeyFile == "" {
+		c.SecretKeyFile = filepath.Join(filepath.Dir(c.DB), "secret.key")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", errUsage, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// LogValue keeps the configuration loggable in one line; it holds no secret itself (the key
+// stays in its file), so only the path is shown.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("db", c.DB), slog.String("programme", c.Programme),
+		slog.Int("min_cell", c.MinCell), slog.Int("min_cell_funder", c.MinCellFunder),
+		slog.String("secret_key_file", c.SecretKeyFile), slog.String("log_level", c.LogLevel.String()))
+}
+
+func newLogger(c Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/peerpulse/peerpulse/dashboards"
+	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
+	"github.com/peerpulse/peerpulse/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig()
+	err := cfg.parse("serve", "Start the web service on one DuckDB file: attendee surveys, staff pages and the API.\n"+
+		"SIGINT or SIGTERM stops it gracefully: no new requests, pending writes finish, the database is checkpointed and closed.",
+		args, os.Getenv, stdout, "addr", "db", "programme", "min-cell", "min-cell-funder", "secret-key-file",
+		"log-level", "log-format", "db-threads", "db-memory-limit", "shutdown-timeout")
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	return serve(ctx, cfg, log, stdout)
+}
+
+// serve runs the service until ctx is cancelled, then shuts down in order: stop accepting and
+// finish in-flight requests, then checkpoint and close the database.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	log.Info("starting", slog.Any("config", cfg))
+	if _, err := loadOrCreateSecret(cfg.SecretKeyFile); err != nil {
+		return err
+	}
+	if _, err := instrument.Load(); err != nil {
+		return err
+	}
+	db, err := ingest.Open(ctx, cfg.DB, ingest.Options{Threads: cfg.DBThreads, MemoryLimit: cfg.DBMemoryLimit})
+	if err != nil {
+		return err
+	}
+	closeDB := func() error {
+		if err := db.Close(); err != nil {
+			return err
+		}
+		log.Info("database closed", slog.String("db", cfg.DB))
+		return nil
+	}
+	// The start is audited with the settings that shape what people may see.
+	if err := db.Audit(ctx, ingest.AuditEntry{Actor: "system", Action: "service.start", Detail: map[string]any{
+		"min_cell": cfg.MinCell, "min_cell_funder": cfg.MinCellFunder, "schema_version": ingest.SchemaVersion()}}); err != nil {
+		return errors.Join(err, closeDB())
+	}
+	app := web.NewApp(web.Options{Logger: log})
+	web.MountAssets(app)
+	web.MountHealth(app, db.Ping)
+	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme}); err != nil {
+		return errors.Join(err, closeDB())
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return errors.Join(fmt.Errorf("listen on %s: %w", cfg.Addr, err), closeDB())
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "peerpulse is serving %s at %s (database %s). Press Ctrl+C to stop.\n", programmeLabel(ctx, cfg, db), url, cfg.DB)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	select {
+	case err = <-served:
+		// The listener failed on its own; still close the database cleanly.
+		return errors.Join(fmt.Errorf("serve: %w", err), closeDB())
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
+	start := time.Now()
+	shutdownErr := app.ShutdownWithTimeout(cfg.ShutdownTimeout)
+	if shutdownErr != nil {
+		shutdownErr = fmt.Errorf("stop HTTP: %w", shutdownErr)
+	}
+	err = errors.Join(shutdownErr, closeDB())
+	log.Info("stopped", slog.Duration("took", time.Since(start)))
+	return err
+}
+
+func programmeLabel(ctx context.Context, cfg Config, db *ingest.DB) string {
+	if cfg.Programme != "" {
+		return fmt.Sprintf("%q", cfg.Programme)
+	}
+	if name, ok, err := db.Setting(ctx, ingest.SettingProgrammeName); err == nil && ok {
+		return fmt.Sprintf("%q", name)
+	}
+	return "an empty programme"
+}
