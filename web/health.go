@@ -25,10 +25,8 @@ func MountHealth(r fiber.Router, ready func(context.Context) error) {
 		defer cancel()
 		if err := ready(ctx); err != nil {
 			c.Set(fiber.HeaderRetryAfter, "5")
-			c.Status(fiber.StatusServiceUnavailable)
-			c.Set(fiber.HeaderContentType, "application/problem+json")
-			return c.JSON(Problem{Type: "about:blank", Title: "Service Unavailable", Status: fiber.StatusServiceUnavailable,
-				Detail: "the database is not answering"})
+			return c.Status(fiber.StatusServiceUnavailable).JSON(
+				NewProblem(fiber.StatusServiceUnavailable, "the database is not answering"), MIMEProblemJSON)
 		}
 		return c.JSON(fiber.Map{"status": "ready"})
 	})

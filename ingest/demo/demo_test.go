@@ -82,6 +82,11 @@ func TestDemoPilotShape(t *testing.T) {
 			{"responses dated in the future", `SELECT count(*) FROM responses WHERE submitted_at > TIMESTAMP '2026-11-16'`, 0, 0},
 			{"codes unique within a group", `SELECT count(*) FROM (SELECT group_id, code FROM participants GROUP BY ALL HAVING count(*) > 1)`, 0, 0},
 			{"responses with no answered item", `SELECT count(*) FROM responses r WHERE NOT EXISTS (SELECT 1 FROM answers a WHERE a.response_key = r.response_key)`, 0, 0},
+			{"group codes as FORMATS.md allows", `SELECT count(*) FROM groups WHERE NOT regexp_full_match(group_code, '[A-Za-z0-9_-]{1,32}')`, 0, 0},
+			{"answer codes outside 1..5", `SELECT count(*) FROM answers WHERE code NOT BETWEEN 1 AND 5`, 0, 0},
+			{"capacity, planned sessions and budget", `SELECT count(*) FROM groups WHERE capacity <> 12 OR planned_sessions <> 10 OR facilitator_minutes_budget <> 900`, 0, 0},
+			{"groups over their facilitator budget", `SELECT count(*) FROM (SELECT group_id FROM sessions GROUP BY ALL HAVING sum(facilitator_minutes) > 900)`, 1, 25},
+			{"post responses before the last session", `SELECT count(*) FROM responses r WHERE timepoint = 'post' AND submitted_at < (SELECT max(session_date) FROM sessions s WHERE s.group_id = r.group_id)`, 0, 0},
 			{"follow-up responses", `SELECT count(*) FROM responses WHERE timepoint = 'followup'`, 50, 400},
 			{"pulse responses", `SELECT count(*) FROM responses WHERE timepoint = 'session'`, 500, 3000},
 		}
