@@ -2,15 +2,11 @@ package ingest
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 
 	"fmt"
 	"sort"
-	"strings"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
@@ -37,7 +33,7 @@ func (db *DB) Load(ctx context.Context, set *instrument.Set, b *Batch) (res Load
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	l := &loader{ctx: ctx, conn: conn, set: set, now: time.Now().UTC()}
+	l := &loader{txConn: &txConn{ctx: ctx, conn: conn}, set: set, now: time.Now().UTC()}
 	steps := []func(*Batch) error{l.groups, l.sessions, l.createParticipants, l.attendance, l.responses}
 	for _, key := range sortedKeys(b.Settings) {
 		if err = setSetting(ctx, conn, key, b.Settings[key]); err != nil {
@@ -57,8 +53,7 @@ func (db *DB) Load(ctx context.Context, set *instrument.Set, b *Batch) (res Load
 
 // loader holds one Load's transaction and the ids it has resolved so far.
 type loader struct {
-	ctx          context.Context
-	conn         *sql.Conn
+	*txConn
 	set          *instrument.Set
 	now          time.Time
 	res          LoadResult
@@ -75,47 +70,6 @@ type sessionKey struct {
 type participantKey struct {
 	group int32
 	code  string
-}
-
-// reserve takes n consecutive-or-not but unique ids from a sequence in one statement, because
-// the Appender cannot evaluate a sequence default.
-func (l *loader) reserve(seq string, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	if n == 0 {
-		return ids, nil
-	}
-	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf("SELECT nextval('%s') FROM range(?)", seq), n)
-	if err != nil {
-		return nil, fmt.Errorf("reserve %d ids from %s: %w", n, seq, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
-// appendRows opens an Appender on table for the given columns, feeds it every row that emit
-// produces and closes it, so rows land inside the open transaction.
-func (l *loader) appendRows(table string, columns []string, emit func(add func(...driver.Value) error) error) error {
-	return l.conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", table, columns)
-		if err != nil {
-			return fmt.Errorf("append to %s: %w", table, err)
-		}
-		if err := emit(a.AppendRow); err != nil {
-			_ = a.Close()
-			return err
-		}
-		if err := a.Close(); err != nil {
-			return fmt.Errorf("append to %s: %w", table, err)
-		}
-		return nil
-	})
 }
 
 func (l *loader) groups(b *Batch) error {
@@ -307,144 +261,6 @@ func (l *loader) attendance(b *Batch) error {
 		})
 }
 
-// scored is a response with its ids resolved and its scales computed, ready to append.
-type scored struct {
-	key      int64
-	id       string
-	group    int32
-	person   int32
-	session  any
-	versions string
-	scores   []scaleRow
-}
-
-type scaleRow struct {
-	scale, instrument, version string
-	score                      any
-	answered                   int16
-}
-
-func (l *loader) responses(b *Batch) error {
-	keys, err := l.reserve("response_key_seq", len(b.Responses))
-	if err != nil {
-		return err
-	}
-	prepared := make([]scored, len(b.Responses))
-	for i := range b.Responses {
-		if prepared[i], err = l.prepare(&b.Responses[i], keys[i]); err != nil {
-			return err
-		}
-	}
-	cols := []string{"response_key", "response_id", "client_id", "group_id", "participant_id", "timepoint",
-		"session_id", "submitted_at", "source", "profession", "career_stage", "instrument_versions"}
-	err = l.appendRows("responses", cols, func(add func(...driver.Value) error) error {
-		for i, r := range b.Responses {
-			p := prepared[i]
-			if err := add(p.key, p.id, nullString(r.ClientID), p.group, p.person, r.Timepoint, p.session,
-				r.SubmittedAt.UTC(), r.Source, nullString(r.Profession), nullString(r.CareerStage), p.versions); err != nil {
-				return fmt.Errorf("response %s: %w", p.id, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = l.appendRows("answers", []string{"response_key", "item_id", "code"}, func(add func(...driver.Value) error) error {
-		for i, r := range b.Responses {
-			for _, item := range sortedKeys(r.Answers) {
-				if err := add(prepared[i].key, item, int8(r.Answers[item])); err != nil {
-					return fmt.Errorf("response %s item %s: %w", prepared[i].id, item, err)
-				}
-				l.res.Answers++
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = l.appendRows("text_answers", []string{"response_key", "field_id", "value"}, func(add func(...driver.Value) error) error {
-		for i, r := range b.Responses {
-			for _, field := range sortedKeys(r.Texts) {
-				if err := add(prepared[i].key, field, r.Texts[field]); err != nil {
-					return fmt.Errorf("response %s field %s: %w", prepared[i].id, field, err)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	l.res.Responses = len(b.Responses)
-	return l.appendRows("scale_scores", []string{"response_key", "scale", "score", "answered", "instrument", "instrument_version"},
-		func(add func(...driver.Value) error) error {
-			for _, p := range prepared {
-				for _, s := range p.scores {
-					if err := add(p.key, s.scale, s.score, s.answered, s.instrument, s.version); err != nil {
-						return fmt.Errorf("response %s scale %s: %w", p.id, s.scale, err)
-					}
-					l.res.Scores++
-				}
-			}
-			return nil
-		})
-}
-
-// prepare resolves a response's ids and scores every instrument it answered at least one item of.
-func (l *loader) prepare(r *Response, key int64) (scored, error) {
-	p := scored{key: key, id: r.ResponseID}
-	if p.id == "" {
-		// Zero-padded so that text order is submission order, as the tie rule of INSTRUMENTS.md §4 compares ids.
-		p.id = fmt.Sprintf("pp-%010d", key)
-	}
-	gid, err := l.group(r.GroupCode)
-	if err != nil {
-		return p, fmt.Errorf("response %s: %w", p.id, err)
-	}
-	p.group, p.person = gid, l.participants[participantKey{gid, r.ParticipantCode}]
-	if r.Timepoint == "session" {
-		sid, ok := l.sessionIDs[sessionKey{gid, r.SessionNo}]
-		if !ok {
-			return p, fmt.Errorf("response %s: group %s has no session %d", p.id, r.GroupCode, r.SessionNo)
-		}
-		p.session = sid
-	}
-	byInstrument := map[string]map[string]int{}
-	for item, code := range r.Answers {
-		in, _, ok := l.set.Item(item)
-		if !ok {
-			return p, fmt.Errorf("response %s: unknown item %q", p.id, item)
-		}
-		if byInstrument[in.ID] == nil {
-			byInstrument[in.ID] = map[string]int{}
-		}
-		byInstrument[in.ID][item] = code
-	}
-	if len(byInstrument) == 0 && len(r.Texts) == 0 {
-		return p, fmt.Errorf("response %s: no answered item", p.id)
-	}
-	var versions []string
-	for _, id := range sortedKeys(byInstrument) {
-		in, _ := l.set.Get(id)
-		scores, err := in.Score(byInstrument[id])
-		if err != nil {
-			return p, fmt.Errorf("response %s: %w", p.id, err)
-		}
-		versions = append(versions, in.ID+"@"+in.Version)
-		for _, s := range scores {
-			row := scaleRow{scale: s.Scale, instrument: in.ID, version: in.Version, answered: int16(s.Answered)}
-			if s.Valid {
-				row.score = s.Value
-			}
-			p.scores = append(p.scores, row)
-		}
-	}
-	p.versions = strings.Join(versions, " ")
-	return p, nil
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -466,4 +282,31 @@ func orDefault(v, def int) int {
 		return def
 	}
 	return v
+}
+
+func (l *loader) responses(b *Batch) error {
+	rows := make([]responseRow, len(b.Responses))
+	for i := range b.Responses {
+		r := &b.Responses[i]
+		sc, err := Score(l.set, *r)
+		if err != nil {
+			return err
+		}
+		gid, err := l.group(r.GroupCode)
+		if err != nil {
+			return fmt.Errorf("response %s: %w", r.ResponseID, err)
+		}
+		row := responseRow{Scored: sc, group: gid, person: l.participants[participantKey{gid, r.ParticipantCode}]}
+		if r.Timepoint == "session" {
+			sid, ok := l.sessionIDs[sessionKey{gid, r.SessionNo}]
+			if !ok {
+				return fmt.Errorf("response %s: group %s has no session %d", r.ResponseID, r.GroupCode, r.SessionNo)
+			}
+			row.session = sid
+		}
+		rows[i] = row
+	}
+	n, err := l.writeResponses(rows)
+	l.res.Responses, l.res.Answers, l.res.Scores = len(rows), n.answers, n.scores
+	return err
 }

@@ -1,0 +1,194 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// Errors a Writer's callers act on.
+var (
+	// ErrQueueFull means the write queue is at capacity: answer 503 with Retry-After.
+	ErrQueueFull = errors.New("the write queue is full")
+	// ErrWriterClosed means the service is shutting down and takes no more writes.
+	ErrWriterClosed = errors.New("the writer is closed")
+	// ErrCodeTaken means a participant code is already in use in its group.
+	ErrCodeTaken = errors.New("participant code already in use in this group")
+)
+
+// WriterOptions size the submission writer. Zero values take the defaults.
+type WriterOptions struct {
+	// QueueSize bounds how many writes may wait: beyond it Submit fails fast with ErrQueueFull,
+	// so memory stays bounded however hard the service is pushed. Default 4096.
+	QueueSize int
+	// MaxBatch bounds how many queued writes share one transaction. Default 512.
+	MaxBatch int
+	Log      *slog.Logger
+}
+
+// Stored is what the writer reports for a stored (or already stored) response.
+type Stored struct {
+	ResponseID string
+	// Duplicate is true when the client id had been stored before: nothing new was written and
+	// the original result is returned.
+	Duplicate bool
+	Scales    []ScaleScore
+}
+
+// Writer is the single goroutine that writes web submissions. It takes one queued job, drains
+// whatever else is already queued (no timer: waiting would only add latency), writes them all in
+// one transaction with the Appender and acknowledges each only after COMMIT (group commit).
+// Its caches of groups, sessions and participants are owned by that goroutine alone.
+type Writer struct {
+	db       *DB
+	log      *slog.Logger
+	maxBatch int
+
+	mu     sync.RWMutex // guards closed against the close of queue
+	closed bool
+	queue  chan *job
+	done   chan struct{}
+
+	conn         *sql.Conn
+	groups       map[string]int32
+	sessions     map[sessionKey]int32
+	participants map[participantKey]int32
+}
+
+type job struct {
+	response    *Scored
+	participant *participantKey // register this code as a new participant
+	groupCode   string
+	result      chan jobResult
+}
+
+type jobResult struct {
+	stored Stored
+	err    error
+}
+
+// NewWriter starts the writer on its own connection. Close it before closing the database.
+func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
+	if o.QueueSize <= 0 {
+		o.QueueSize = 4096
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 512
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("writer: connect: %w", err)
+	}
+	w := &Writer{db: db, log: o.Log, maxBatch: o.MaxBatch, queue: make(chan *job, o.QueueSize),
+		done: make(chan struct{}), conn: conn, participants: map[participantKey]int32{}}
+	if err := w.loadDirectory(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	go w.run()
+	return w, nil
+}
+
+// Submit stores a scored response and returns once it is committed. A response whose ClientID
+// was stored before is not written again: the original result comes back with Duplicate set.
+// It fails fast with ErrQueueFull when the queue is full.
+func (w *Writer) Submit(ctx context.Context, s Scored) (Stored, error) {
+	return w.enqueue(ctx, &job{response: &s, groupCode: s.GroupCode})
+}
+
+// RegisterParticipant records a newly issued participant code in a group, so that no one else
+// can be given it; ErrCodeTaken when the group already has it.
+func (w *Writer) RegisterParticipant(ctx context.Context, groupCode, code string) error {
+	_, err := w.enqueue(ctx, &job{participant: &participantKey{code: code}, groupCode: groupCode})
+	return err
+}
+
+func (w *Writer) enqueue(ctx context.Context, j *job) (Stored, error) {
+	j.result = make(chan jobResult, 1)
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return Stored{}, ErrWriterClosed
+	}
+	select {
+	case w.queue <- j:
+	default:
+		w.mu.RUnlock()
+		return Stored{}, ErrQueueFull
+	}
+	w.mu.RUnlock()
+	select {
+	case r := <-j.result:
+		return r.stored, r.err
+	case <-ctx.Done():
+		// The write may still commit; a retry with the same client id is answered idempotently.
+		return Stored{}, ctx.Err()
+	}
+}
+
+// QueueLen is how many writes are waiting, for readiness and metrics.
+func (w *Writer) QueueLen() int { return len(w.queue) }
+
+// Close stops taking writes, finishes every write already queued, and releases the connection.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		<-w.done
+		return nil
+	}
+	w.closed = true
+	close(w.queue)
+	w.mu.Unlock()
+	<-w.done
+	return nil
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	defer w.conn.Close()
+	batch := make([]*job, 0, w.maxBatch)
+	for j := range w.queue {
+		batch = append(batch[:0], j)
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case next, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, next)
+			default:
+				break fill
+			}
+		}
+		w.flush(batch)
+	}
+}
+
+// flush writes a batch in one transaction. If that fails, each job is retried alone so that one
+// bad job cannot fail the others, and only the bad one reports an error.
+func (w *Writer) flush(batch []*job) {
+	results, err := w.writeBatch(batch)
+	if err == nil {
+		for i, j := range batch {
+			j.result <- results[i]
+		}
+		return
+	}
+	if len(batch) == 1 {
+		w.log.Error("write failed", slog.String("error", err.Error()))
+		batch[0].result <- jobResult{err: err}
+		return
+	}
+	w.log.Warn("batch write failed; retrying one by one", slog.Int("jobs", len(batch)), slog.String("error", err.Error()))
+	for _, j := range batch {
+		w.flush([]*job{j})
+	}
+}
