@@ -28,6 +28,8 @@ type Config struct {
 	DBThreads       int
 	DBMemoryLimit   string
 	ShutdownTimeout time.Duration
+	SubmitRate      int
+	WriteQueue      int
 	Seed            uint64
 	IfEmpty         bool
 }
@@ -46,6 +48,8 @@ func defaultConfig() Config {
 		LogFormat:       "text",
 		ShutdownTimeout: 15 * time.Second,
 		Seed:            1,
+		SubmitRate:      240,
+		WriteQueue:      4096,
 	}
 }
 
@@ -69,6 +73,8 @@ func (c *Config) settings() []setting {
 		{"db-threads", "PEERPULSE_DB_THREADS", "DuckDB worker threads (0: one per core)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.DBThreads, n, c.DBThreads, u) }},
 		{"db-memory-limit", "PEERPULSE_DB_MEMORY_LIMIT", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.DBMemoryLimit, n, c.DBMemoryLimit, u) }},
 		{"shutdown-timeout", "PEERPULSE_SHUTDOWN_TIMEOUT", "how long to wait for requests and writes to finish on SIGINT/SIGTERM", func(fs *flag.FlagSet, n, u string) { fs.DurationVar(&c.ShutdownTimeout, n, c.ShutdownTimeout, u) }},
+		{"submit-rate", "PEERPULSE_SUBMIT_RATE", "submissions one network address may make per minute (0: no limit); addresses are never stored", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.SubmitRate, n, c.SubmitRate, u) }},
+		{"write-queue", "PEERPULSE_WRITE_QUEUE", "submissions that may wait for the database before new ones get 503", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.WriteQueue, n, c.WriteQueue, u) }},
 		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
 		{"if-empty", "", "do nothing (and succeed) when the database already holds a programme", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.IfEmpty, n, c.IfEmpty, u) }},
 	}
@@ -138,6 +144,12 @@ func (c *Config) validate() error {
 	}
 	if c.DBThreads < 0 {
 		problems = append(problems, "db-threads cannot be negative")
+	}
+	if c.SubmitRate < 0 {
+		problems = append(problems, "submit-rate cannot be negative")
+	}
+	if c.WriteQueue < 1 {
+		problems = append(problems, "write-queue must be at least 1")
 	}
 	if c.ShutdownTimeout <= 0 {
 		problems = append(problems, "shutdown-timeout must be positive")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/peerpulse/peerpulse/dashboards"
 	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/surveys"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 	"github.com/peerpulse/peerpulse/web"
 )
@@ -21,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err := cfg.parse("serve", "Start the web service on one DuckDB file: attendee surveys, staff pages and the API.\n"+
 		"SIGINT or SIGTERM stops it gracefully: no new requests, pending writes finish, the database is checkpointed and closed.",
 		args, os.Getenv, stdout, "addr", "db", "programme", "min-cell", "min-cell-funder", "secret-key-file",
-		"log-level", "log-format", "db-threads", "db-memory-limit", "shutdown-timeout")
+		"log-level", "log-format", "db-threads", "db-memory-limit", "shutdown-timeout", "submit-rate", "write-queue")
 	if err != nil {
 		return err
 	}
@@ -36,15 +37,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if _, err := loadOrCreateSecret(cfg.SecretKeyFile); err != nil {
 		return err
 	}
-	if _, err := instrument.Load(); err != nil {
+	set, err := instrument.Load()
+	if err != nil {
 		return err
 	}
 	db, err := ingest.Open(ctx, cfg.DB, ingest.Options{Threads: cfg.DBThreads, MemoryLimit: cfg.DBMemoryLimit})
 	if err != nil {
 		return err
 	}
+	writer, err := db.NewWriter(ctx, ingest.WriterOptions{QueueSize: cfg.WriteQueue, Log: log})
+	if err != nil {
+		return errors.Join(err, db.Close())
+	}
+	// closeDB drains the writer first: every acknowledged submission is committed before the
+	// database is checkpointed and closed.
 	closeDB := func() error {
-		if err := db.Close(); err != nil {
+		werr := writer.Close()
+		if err := errors.Join(werr, db.Close()); err != nil {
 			return err
 		}
 		log.Info("database closed", slog.String("db", cfg.DB))
@@ -58,6 +67,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	app := web.NewApp(web.Options{Logger: log})
 	web.MountAssets(app)
 	web.MountHealth(app, db.Ping)
+	svc, err := surveys.NewService(ctx, db, set, writer)
+	if err != nil {
+		return errors.Join(err, closeDB())
+	}
+	if err := surveys.Register(app, surveys.Deps{Service: svc, Log: log, SubmitRate: cfg.SubmitRate}); err != nil {
+		return errors.Join(err, closeDB())
+	}
 	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme}); err != nil {
 		return errors.Join(err, closeDB())
 	}

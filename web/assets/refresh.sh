@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# refresh.sh rebuilds web/assets/vendor from the npm packages pinned in package.json.
+# refresh.sh rebuilds web/assets/vendor from the npm packages pinned in package.json, and
+# copies axe-core into web/browsertest (axe is for browser tests only: it is embedded in
+# the test harness, never in web/assets, so it stays out of the production binary).
 #
 # The vendored files are committed so that building and running peerpulse never needs npm;
 # run this (via `make assets`) only after changing a version in package.json.
@@ -8,6 +10,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 vendor="$root/web/assets/vendor"
+browsertest="$root/web/browsertest"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -23,6 +26,7 @@ fi
 nhs="$work/node_modules/nhsuk-frontend"
 nhsdist="$nhs/dist/nhsuk"
 ech="$work/node_modules/echarts"
+axe="$work/node_modules/axe-core"
 
 version() { node -p "require('$1/package.json').version"; }
 
@@ -102,5 +106,11 @@ nhsuk-frontend $(version "$nhs")
 echarts $(version "$ech")
 EOF
 
+# axe-core for the browser-test harness, beside the Go file that embeds it.
+cp "$axe/axe.min.js" "$browsertest/axe.min.js"
+cp "$axe/LICENSE" "$browsertest/axe-core-LICENSE.txt"
+echo "axe-core $(version "$axe")" >"$browsertest/axe-VERSION.txt"
+
 echo "refresh.sh: vendored into ${vendor#"$root"/}:"
 (cd "$vendor" && find . -type f | sort | xargs ls -l | awk '{printf "  %8d  %s\n", $5, $9}')
+echo "refresh.sh: copied axe-core $(version "$axe") into ${browsertest#"$root"/}"

@@ -1,0 +1,57 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
+)
+
+// Timepoints attendees answer at: the three questionnaire timepoints and the session pulse.
+var Timepoints = []string{"pre", "post", "followup", "session"}
+
+// settingInstruments is the programme setting that overrides which instruments are asked at a
+// timepoint: "instruments.pre" = "cbi nss_morale". Without it, each instrument's own timepoints apply.
+func settingInstruments(tp string) string { return "instruments." + tp }
+
+// Plan says which instruments are asked at which timepoint.
+type Plan map[string][]*instrument.Instrument
+
+// loadPlan reads the programme's plan: the settings where given, else the definitions' defaults.
+// An unknown instrument in a setting is an error at start-up, not a surprise for an attendee.
+func loadPlan(ctx context.Context, db *ingest.DB, set *instrument.Set) (Plan, error) {
+	p := Plan{}
+	for _, tp := range Timepoints {
+		v, ok, err := db.Setting(ctx, settingInstruments(tp))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			p[tp] = set.ForTimepoint(tp)
+			continue
+		}
+		for _, id := range strings.Fields(v) {
+			in, found := set.Get(id)
+			if !found {
+				return nil, fmt.Errorf("programme setting %s names unknown instrument %q", settingInstruments(tp), id)
+			}
+			p[tp] = append(p[tp], in)
+		}
+	}
+	return p, nil
+}
+
+// asks reports whether the plan asks item (or free-text field) id at tp, and its instrument.
+func (p Plan) asks(tp, id string) (*instrument.Instrument, bool) {
+	for _, in := range p[tp] {
+		if _, ok := in.Item(id); ok {
+			return in, true
+		}
+		if _, ok := in.TextField(id); ok {
+			return in, true
+		}
+	}
+	return nil, false
+}
