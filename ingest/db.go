@@ -16,6 +16,8 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
 
 // ErrLocked is returned by Open when another process holds the database file.
@@ -29,12 +31,17 @@ type Options struct {
 	// Threads and MemoryLimit bound DuckDB's own resources; zero values leave DuckDB's defaults.
 	Threads     int
 	MemoryLimit string
+	// Instruments decide the responses table's item, text and scale columns; nil means the
+	// embedded definitions.
+	Instruments *instrument.Set
 }
 
 // DB is the open peerpulse database: one DuckDB file, migrated to the current schema.
 type DB struct {
-	sql  *sql.DB
-	path string
+	sql    *sql.DB
+	path   string
+	set    *instrument.Set
+	layout layout
 }
 
 // SQL exposes the connection pool for packages that read (analysis, dashboards). Writes go
@@ -73,11 +80,17 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, openError(path, err)
 	}
-	db := &DB{sql: sqlDB, path: path}
+	if o.Instruments == nil {
+		if o.Instruments, err = instrument.Load(); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
+	db := &DB{sql: sqlDB, path: path, set: o.Instruments, layout: newLayout(o.Instruments)}
 	if o.ReadOnly {
 		err = db.checkVersion(ctx)
-	} else {
-		err = db.migrate(ctx)
+	} else if err = db.migrate(ctx); err == nil {
+		err = db.ensureInstruments(ctx)
 	}
 	if err != nil {
 		_ = sqlDB.Close()

@@ -13,7 +13,9 @@ import (
 
 // LoadResult counts what Load wrote.
 type LoadResult struct {
-	Groups, Sessions, Participants, Attendance, Responses, Answers, Scores int
+	Groups, Sessions, Participants, Attendance, Responses int
+	Answers                                               int // answered items
+	Scores                                                int // valid scale scores
 }
 
 // Load writes a batch in one transaction with DuckDB's Appender: new groups and sessions get
@@ -33,7 +35,7 @@ func (db *DB) Load(ctx context.Context, set *instrument.Set, b *Batch) (res Load
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	l := &loader{txConn: &txConn{ctx: ctx, conn: conn}, set: set, now: time.Now().UTC()}
+	l := &loader{txConn: &txConn{ctx: ctx, conn: conn}, layout: db.layout, set: set, now: time.Now().UTC()}
 	steps := []func(*Batch) error{l.groups, l.sessions, l.createParticipants, l.attendance, l.responses}
 	for _, key := range sortedKeys(b.Settings) {
 		if err = setSetting(ctx, conn, key, b.Settings[key]); err != nil {
@@ -54,6 +56,7 @@ func (db *DB) Load(ctx context.Context, set *instrument.Set, b *Batch) (res Load
 // loader holds one Load's transaction and the ids it has resolved so far.
 type loader struct {
 	*txConn
+	layout       layout
 	set          *instrument.Set
 	now          time.Time
 	res          LoadResult
@@ -285,6 +288,9 @@ func orDefault(v, def int) int {
 }
 
 func (l *loader) responses(b *Batch) error {
+	if err := l.uniqueResponseIDs(b.Responses); err != nil {
+		return err
+	}
 	rows := make([]responseRow, len(b.Responses))
 	for i := range b.Responses {
 		r := &b.Responses[i]
@@ -306,7 +312,47 @@ func (l *loader) responses(b *Batch) error {
 		}
 		rows[i] = row
 	}
-	n, err := l.writeResponses(rows)
-	l.res.Responses, l.res.Answers, l.res.Scores = len(rows), n.answers, n.scores
-	return err
+	l.res.Responses = len(rows)
+	for _, r := range rows {
+		l.res.Answers += len(r.Answers)
+		for _, s := range r.Scales {
+			if s.Valid {
+				l.res.Scores++
+			}
+		}
+	}
+	return l.writeResponses(l.layout, rows)
+}
+
+// uniqueResponseIDs refuses a batch whose given response ids repeat, within itself or against
+// the stored ones: the responses table has no index to do it (see schema.go).
+func (l *loader) uniqueResponseIDs(responses []Response) error {
+	given := map[string]int{}
+	for i, r := range responses {
+		if r.ResponseID == "" {
+			continue
+		}
+		if first, dup := given[r.ResponseID]; dup {
+			return fmt.Errorf("response %s: the id is given twice (responses %d and %d)", r.ResponseID, first+1, i+1)
+		}
+		given[r.ResponseID] = i
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	rows, err := l.conn.QueryContext(l.ctx, `SELECT response_id FROM responses`)
+	if err != nil {
+		return fmt.Errorf("read response ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		if _, dup := given[id]; dup {
+			return fmt.Errorf("response %s: a response with this id is already stored", id)
+		}
+	}
+	return rows.Err()
 }

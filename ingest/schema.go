@@ -16,10 +16,8 @@ var (
 	Sources = []string{"web", "import", "demo"}
 )
 
-// migrations is the ordered schema history. Foreign keys guard the small programme tables; the
-// large per-item tables (answers, scale_scores) have none, because their rows are only ever
-// written together with their response in one transaction by ingest, and an index on 10⁷ rows
-// would cost more memory than it protects.
+// migrations is the ordered schema history. Keys and foreign keys guard the small programme
+// tables; the responses table, written at request rate, has none (see its comment).
 var migrations = []migration{
 	{name: "initial schema", statements: []string{
 		`CREATE TABLE programme_settings (
@@ -59,57 +57,46 @@ var migrations = []migration{
 		`CREATE SEQUENCE participant_id_seq`,
 		// A participant is a pseudonymous code within one group: nothing else about the person.
 		`CREATE TABLE participants (
-			participant_id INTEGER PRIMARY KEY,
-			group_id   INTEGER NOT NULL REFERENCES groups (group_id),
+			participant_id INTEGER NOT NULL,
+			group_id   INTEGER NOT NULL,
 			code       VARCHAR NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
 			created_at TIMESTAMP NOT NULL,
 			UNIQUE (group_id, code)
 		)`,
 		`CREATE TABLE attendance (
 			session_id     INTEGER NOT NULL REFERENCES sessions (session_id),
-			participant_id INTEGER NOT NULL REFERENCES participants (participant_id),
+			participant_id INTEGER NOT NULL,
 			attended       BOOLEAN NOT NULL,
 			recorded_at    TIMESTAMP NOT NULL,
 			PRIMARY KEY (session_id, participant_id)
 		)`,
 		`CREATE SEQUENCE response_key_seq`,
-		// response_key is the internal join key; response_id is the id people see and import
-		// (a source system's id, or one the server assigns); client_id makes web retries idempotent.
+		// One row per completed questionnaire. answers holds the raw answers exactly as given, as JSON text:
+		// an object of item id → code (unanswered items absent); texts the free-text answers
+		// likewise. Beside these columns, ensureInstruments adds one DOUBLE column per scale
+		// (s_<scale>: the score at write time, NULL when not valid), so analysis reads scores
+		// without a join. One narrow row per submission keeps the durable write path to one
+		// append: DuckDB's cost per commit grows with the number of columns written.
+		// response_key is the internal key; response_id the id people see and import; client_id
+		// makes web retries idempotent. Their uniqueness is kept by the code that writes them
+		// (sequence, writer, importer), not by indexes, because every index is paid for on the
+		// submission hot path.
 		`CREATE TABLE responses (
-			response_key   BIGINT PRIMARY KEY,
-			response_id    VARCHAR NOT NULL UNIQUE,
-			client_id      VARCHAR UNIQUE,
-			group_id       INTEGER NOT NULL REFERENCES groups (group_id),
-			participant_id INTEGER NOT NULL REFERENCES participants (participant_id),
+			response_key   BIGINT NOT NULL,
+			response_id    VARCHAR NOT NULL,
+			client_id      VARCHAR,
+			group_id       INTEGER NOT NULL,
+			participant_id INTEGER NOT NULL,
 			timepoint      VARCHAR NOT NULL CHECK (timepoint IN ('pre', 'post', 'followup', 'session')),
-			session_id     INTEGER REFERENCES sessions (session_id),
+			session_id     INTEGER,
 			submitted_at   TIMESTAMP NOT NULL,
 			source         VARCHAR NOT NULL CHECK (source IN ('web', 'import', 'demo')),
 			profession     VARCHAR,
 			career_stage   VARCHAR,
 			instrument_versions VARCHAR NOT NULL,
+			answers        VARCHAR NOT NULL,
+			texts          VARCHAR,
 			CHECK ((timepoint = 'session') = (session_id IS NOT NULL))
-		)`,
-		// Raw answers exactly as given: one row per answered item, code 1..N of its options.
-		`CREATE TABLE answers (
-			response_key BIGINT NOT NULL,
-			item_id      VARCHAR NOT NULL,
-			code         TINYINT NOT NULL CHECK (code BETWEEN 1 AND 11)
-		)`,
-		`CREATE TABLE text_answers (
-			response_key BIGINT NOT NULL,
-			field_id     VARCHAR NOT NULL,
-			value        VARCHAR NOT NULL
-		)`,
-		// One row per scale of each instrument answered; score is NULL when the scale is not valid
-		// (too few items, or skipped), so the latest-response rule can see an invalid scale.
-		`CREATE TABLE scale_scores (
-			response_key BIGINT NOT NULL,
-			scale        VARCHAR NOT NULL,
-			score        DOUBLE,
-			answered     SMALLINT NOT NULL,
-			instrument   VARCHAR NOT NULL,
-			instrument_version VARCHAR NOT NULL
 		)`,
 		`CREATE SEQUENCE account_id_seq`,
 		`CREATE TABLE staff_accounts (

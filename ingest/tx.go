@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -66,80 +67,53 @@ type responseRow struct {
 	session any // session id for the pulse, else nil
 }
 
-type written struct{ answers, scores int }
-
-// writeResponses assigns keys (and ids where the source gave none) and appends the responses
-// with their answers, free text and scale scores. It sets key and ResponseID on rows.
-func (tc *txConn) writeResponses(rows []responseRow) (written, error) {
-	var n written
+// writeResponses assigns keys (and ids where the source gave none) and appends the responses.
+func (tc *txConn) writeResponses(l layout, rows []responseRow) error {
 	keys, err := tc.reserve("response_key_seq", len(rows))
 	if err != nil {
-		return n, err
+		return err
 	}
-	for i := range rows {
-		rows[i].key = keys[i]
-		if rows[i].ResponseID == "" {
-			rows[i].ResponseID = AssignedResponseID(keys[i])
-		}
-	}
-	cols := []string{"response_key", "response_id", "client_id", "group_id", "participant_id", "timepoint",
-		"session_id", "submitted_at", "source", "profession", "career_stage", "instrument_versions"}
-	err = tc.appendRows("responses", cols, func(add func(...driver.Value) error) error {
-		for _, r := range rows {
-			if err := add(r.key, r.ResponseID, nullString(r.ClientID), r.group, r.person, r.Timepoint, r.session,
-				r.SubmittedAt.UTC(), r.Source, nullString(r.Profession), nullString(r.CareerStage), r.Versions); err != nil {
+	cols := append(slices.Clone(responseColumns), l.scoreColumns()...)
+	values := make([]driver.Value, len(cols))
+	return tc.appendRows("responses", cols, func(add func(...driver.Value) error) error {
+		for i := range rows {
+			r := &rows[i]
+			r.key = keys[i]
+			if err := r.fill(l, values); err != nil {
+				return err
+			}
+			if err := add(values...); err != nil {
 				return fmt.Errorf("response %s: %w", r.ResponseID, err)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return n, err
+}
+
+// fill writes the row's values in column order (responseColumns, then the score columns),
+// assigning a response id from the key when the source gave none.
+func (r *responseRow) fill(l layout, v []driver.Value) error {
+	if r.ResponseID == "" {
+		r.ResponseID = AssignedResponseID(r.key)
 	}
-	err = tc.appendRows("answers", []string{"response_key", "item_id", "code"}, func(add func(...driver.Value) error) error {
-		for _, r := range rows {
-			for _, item := range sortedKeys(r.Answers) {
-				if err := add(r.key, item, int8(r.Answers[item])); err != nil {
-					return fmt.Errorf("response %s item %s: %w", r.ResponseID, item, err)
-				}
-				n.answers++
+	texts, err := textsJSON(r.Texts)
+	if err != nil {
+		return fmt.Errorf("response %s: %w", r.ResponseID, err)
+	}
+	v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.key, r.ResponseID, nullString(r.ClientID), r.group, r.person, r.Timepoint, r.session
+	v[7], v[8], v[9], v[10], v[11] = r.SubmittedAt.UTC(), r.Source, nullString(r.Profession), nullString(r.CareerStage), r.Versions
+	v[12], v[13] = l.answersJSON(r.Answers), texts
+	at := len(responseColumns)
+	for _, id := range l.scales {
+		v[at] = nil
+		for _, s := range r.Scales {
+			if s.Scale == id && s.Valid {
+				v[at] = s.Score
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return n, err
+		at++
 	}
-	err = tc.appendRows("text_answers", []string{"response_key", "field_id", "value"}, func(add func(...driver.Value) error) error {
-		for _, r := range rows {
-			for _, field := range sortedKeys(r.Texts) {
-				if err := add(r.key, field, r.Texts[field]); err != nil {
-					return fmt.Errorf("response %s field %s: %w", r.ResponseID, field, err)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return n, err
-	}
-	err = tc.appendRows("scale_scores", []string{"response_key", "scale", "score", "answered", "instrument", "instrument_version"},
-		func(add func(...driver.Value) error) error {
-			for _, r := range rows {
-				for _, s := range r.Scales {
-					var score any
-					if s.Valid {
-						score = s.Score
-					}
-					if err := add(r.key, s.Scale, score, int16(s.Answered), s.Instrument, s.Version); err != nil {
-						return fmt.Errorf("response %s scale %s: %w", r.ResponseID, s.Scale, err)
-					}
-					n.scores++
-				}
-			}
-			return nil
-		})
-	return n, err
+	return nil
 }
 
 // AssignedResponseID is the id given to a response whose source gave none: zero-padded so that

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 )
 
@@ -56,6 +57,10 @@ type Writer struct {
 	groups       map[string]int32
 	sessions     map[sessionKey]int32
 	participants map[participantKey]int32
+	clients      map[uint64]struct{} // hashes of every stored client id
+
+	participantApp, responseApp  appender
+	participantIDs, responseKeys idPool
 }
 
 type job struct {
@@ -86,8 +91,11 @@ func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
 		return nil, fmt.Errorf("writer: connect: %w", err)
 	}
 	w := &Writer{db: db, log: o.Log, maxBatch: o.MaxBatch, queue: make(chan *job, o.QueueSize),
-		done: make(chan struct{}), conn: conn, participants: map[participantKey]int32{}}
-	if err := w.loadDirectory(ctx); err != nil {
+		done: make(chan struct{}), conn: conn, participants: map[participantKey]int32{}, clients: map[uint64]struct{}{}}
+	w.responseApp = appender{table: "responses", columns: append(slices.Clone(responseColumns), db.layout.scoreColumns()...)}
+	w.participantApp = appender{table: "participants", columns: []string{"participant_id", "group_id", "code", "created_at"}}
+	w.participantIDs, w.responseKeys = idPool{seq: "participant_id_seq"}, idPool{seq: "response_key_seq"}
+	if err := errors.Join(w.loadDirectory(ctx), w.loadClients(ctx)); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -153,6 +161,7 @@ func (w *Writer) Close() error {
 func (w *Writer) run() {
 	defer close(w.done)
 	defer w.conn.Close()
+	defer w.closeAppenders()
 	batch := make([]*job, 0, w.maxBatch)
 	for j := range w.queue {
 		batch = append(batch[:0], j)
@@ -168,13 +177,24 @@ func (w *Writer) run() {
 				break fill
 			}
 		}
-		w.flush(batch)
+		w.write(batch)
 	}
 }
 
-// flush writes a batch in one transaction. If that fails, each job is retried alone so that one
-// bad job cannot fail the others, and only the bad one reports an error.
-func (w *Writer) flush(batch []*job) {
+func (w *Writer) closeAppenders() {
+	for _, ap := range []*appender{&w.participantApp, &w.responseApp} {
+		if ap.a != nil {
+			if err := ap.a.Close(); err != nil {
+				w.log.Error("close appender", slog.String("table", ap.table), slog.String("error", err.Error()))
+			}
+			ap.a = nil
+		}
+	}
+}
+
+// write stores a batch. If that fails, each job is retried alone so that one bad job cannot
+// fail the others, and only the bad one reports an error.
+func (w *Writer) write(batch []*job) {
 	results, err := w.writeBatch(batch)
 	if err == nil {
 		for i, j := range batch {
@@ -189,6 +209,6 @@ func (w *Writer) flush(batch []*job) {
 	}
 	w.log.Warn("batch write failed; retrying one by one", slog.Int("jobs", len(batch)), slog.String("error", err.Error()))
 	for _, j := range batch {
-		w.flush([]*job{j})
+		w.write([]*job{j})
 	}
 }

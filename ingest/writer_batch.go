@@ -3,41 +3,33 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 )
 
-// batchTimeout bounds one transaction; a stuck write must not hold every submitter forever.
+// batchTimeout bounds one batch's database work; a stuck write must not hold every submitter.
 const batchTimeout = 30 * time.Second
 
-// writeBatch writes the jobs in one transaction and returns one result per job. An error means
-// nothing of the batch was committed; per-job refusals (a taken code) are results, not errors.
+// writeBatch writes the jobs and returns one result per job. It uses no explicit transaction:
+// new participants are one appender flush and the responses another, and each flush commits
+// atomically on its own. If the responses fail after their participants were committed, the
+// participants simply exist with no answers yet, as after IssueCode; nothing is half-written.
+// An error means no response of the batch was stored; per-job refusals are results.
 func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	tc := &txConn{ctx: ctx, conn: w.conn}
-	if _, err := w.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return nil, fmt.Errorf("writer: begin: %w", err)
-	}
-	var added []participantKey // cache entries to forget if the transaction fails
-	defer func() {
-		if err != nil {
-			_, _ = w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			for _, k := range added {
-				delete(w.participants, k)
-			}
-		}
-	}()
 	results = make([]jobResult, len(batch))
-	previous, err := w.storedClients(tc, batch)
+	previous, err := w.storedClients(ctx, batch)
 	if err != nil {
 		return nil, err
 	}
 	var rows []responseRow
-	rowOf := make([]int, len(batch)) // index into rows, or -1
+	rowOf := make([]int, len(batch)) // index into rows, or -1, or -2-leader for a repeat
 	leader := map[string]int{}       // client id → first job in this batch carrying it
 	var fresh []participantKey
 	for i, j := range batch {
@@ -49,14 +41,11 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 		}
 		if j.participant != nil {
 			k := participantKey{gid, j.participant.code}
-			if _, exists, perr := w.participant(ctx, k); perr != nil {
-				return nil, perr
-			} else if exists {
+			if _, exists := w.participant(k); exists {
 				results[i].err = ErrCodeTaken
 				continue
 			}
-			w.participants[k] = 0 // claimed in this batch; the id is set below
-			added = append(added, k)
+			w.participants[k] = 0 // claimed in this batch; the id is set when appended
 			fresh = append(fresh, k)
 			continue
 		}
@@ -66,7 +55,7 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 			continue
 		}
 		if first, ok := leader[r.ClientID]; ok && r.ClientID != "" {
-			rowOf[i] = -2 - first // answered from its leader after the write
+			rowOf[i] = -2 - first
 			continue
 		}
 		row, k, isNew, rerr := w.resolve(ctx, gid, r)
@@ -79,23 +68,27 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 		}
 		if isNew {
 			w.participants[k] = 0
-			added = append(added, k)
 			fresh = append(fresh, k)
 		}
 		rowOf[i] = len(rows)
 		rows = append(rows, row)
 	}
-	if err = w.createParticipants(tc, fresh); err != nil {
+	if err = w.appendParticipants(ctx, fresh); err != nil {
+		for _, k := range fresh {
+			delete(w.participants, k)
+		}
 		return nil, err
 	}
 	for i := range rows {
 		rows[i].person = w.participants[participantKey{rows[i].group, rows[i].ParticipantCode}]
 	}
-	if _, err = tc.writeResponses(rows); err != nil {
+	if err = w.appendResponses(ctx, rows); err != nil {
 		return nil, err
 	}
-	if _, err = w.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return nil, fmt.Errorf("writer: commit: %w", err)
+	for _, r := range rows {
+		if r.ClientID != "" {
+			w.clients[clientHash(r.ClientID)] = struct{}{}
+		}
 	}
 	for i := range batch {
 		switch at := rowOf[i]; {
@@ -121,65 +114,94 @@ func (w *Writer) resolve(ctx context.Context, gid int32, r *Scored) (responseRow
 		row.session = sid
 	}
 	k := participantKey{gid, r.ParticipantCode}
-	_, exists, err := w.participant(ctx, k)
-	return row, k, !exists, err
+	_, exists := w.participant(k)
+	return row, k, !exists, nil
 }
 
-func (w *Writer) createParticipants(tc *txConn, keys []participantKey) error {
-	ids, err := tc.reserve("participant_id_seq", len(keys))
-	if err != nil {
-		return err
-	}
-	now := time.Now().UTC()
-	return tc.appendRows("participants", []string{"participant_id", "group_id", "code", "created_at"},
-		func(add func(...driver.Value) error) error {
-			for i, k := range keys {
-				w.participants[k] = int32(ids[i])
-				if err := add(int32(ids[i]), k.group, k.code, now); err != nil {
-					return fmt.Errorf("participant: %w", err)
-				}
-			}
-			return nil
-		})
-}
-
-// storedClients finds the batch's client ids that were stored before, with their results.
-func (w *Writer) storedClients(tc *txConn, batch []*job) (map[string]Stored, error) {
-	var ids []any
+// storedClients finds the batch's client ids that were stored before, with their original
+// results. The writer keeps a hash of every stored client id in memory, so only a hash hit (a
+// real retry, or a 2⁻⁶⁴ collision) costs a query.
+func (w *Writer) storedClients(ctx context.Context, batch []*job) (map[string]Stored, error) {
+	found := map[string]Stored{}
 	for _, j := range batch {
-		if j.response != nil && j.response.ClientID != "" {
-			ids = append(ids, j.response.ClientID)
+		if j.response == nil || j.response.ClientID == "" {
+			continue
+		}
+		if _, seen := w.clients[clientHash(j.response.ClientID)]; !seen {
+			continue
+		}
+		st, ok, err := w.lookupClient(ctx, j.response.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			found[j.response.ClientID] = st
 		}
 	}
-	found := map[string]Stored{}
-	if len(ids) == 0 {
-		return found, nil
+	return found, nil
+}
+
+// lookupClient reads a stored response back, for the original result: its stored scores, and
+// which scales it has with how many items each had answered (from rescoring its answers).
+func (w *Writer) lookupClient(ctx context.Context, client string) (Stored, bool, error) {
+	names := w.db.layout.scoreColumns()
+	q := `SELECT response_id, timepoint, answers, coalesce(texts, '{}'), ` + strings.Join(names, ", ") + ` FROM responses WHERE client_id = ? LIMIT 1`
+	var id, tp, answers, texts string
+	cells := make([]sql.NullFloat64, len(names))
+	dest := []any{&id, &tp, &answers, &texts}
+	for i := range cells {
+		dest = append(dest, &cells[i])
 	}
-	q := `SELECT r.client_id, r.response_id, s.scale, s.score, s.answered, s.instrument, s.instrument_version
-		FROM responses r LEFT JOIN scale_scores s USING (response_key)
-		WHERE r.client_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `) ORDER BY r.response_key, s.rowid`
-	rows, err := tc.conn.QueryContext(tc.ctx, q, ids...)
+	err := w.conn.QueryRowContext(ctx, q, client).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Stored{}, false, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("writer: look up client ids: %w", err)
+		return Stored{}, false, fmt.Errorf("writer: look up client id: %w", err)
+	}
+	r := Response{Timepoint: tp}
+	if err := errors.Join(json.Unmarshal([]byte(answers), &r.Answers), json.Unmarshal([]byte(texts), &r.Texts)); err != nil {
+		return Stored{}, false, fmt.Errorf("writer: read back %s: %w", id, err)
+	}
+	sc, err := Score(w.db.set, r)
+	if err != nil {
+		return Stored{}, false, fmt.Errorf("writer: rescore %s: %w", id, err)
+	}
+	// The stored scores are the truth: the instruments may have changed since.
+	for i := range sc.Scales {
+		at := slices.Index(w.db.layout.scales, sc.Scales[i].Scale)
+		sc.Scales[i].Valid = at >= 0 && cells[at].Valid
+		sc.Scales[i].Score = 0
+		if sc.Scales[i].Valid {
+			sc.Scales[i].Score = cells[at].Float64
+		}
+	}
+	return Stored{ResponseID: id, Duplicate: true, Scales: sc.Scales}, true, nil
+}
+
+// clientHash keys the in-memory set of stored client ids: 8 bytes each, so even 10⁶
+// submissions cost a few tens of megabytes.
+func clientHash(client string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(client))
+	return h.Sum64()
+}
+
+// loadClients reads the hash of every stored client id, once at start.
+func (w *Writer) loadClients(ctx context.Context) error {
+	rows, err := w.conn.QueryContext(ctx, `SELECT client_id FROM responses WHERE client_id IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("writer: load client ids: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var client, id string
-		var scale, instrument, version sql.NullString
-		var score sql.NullFloat64
-		var answered sql.NullInt64
-		if err := rows.Scan(&client, &id, &scale, &score, &answered, &instrument, &version); err != nil {
-			return nil, err
+		var client string
+		if err := rows.Scan(&client); err != nil {
+			return fmt.Errorf("writer: load client ids: %w", err)
 		}
-		st := found[client]
-		st.ResponseID, st.Duplicate = id, true
-		if scale.Valid {
-			st.Scales = append(st.Scales, ScaleScore{Scale: scale.String, Instrument: instrument.String, Version: version.String,
-				Score: score.Float64, Valid: score.Valid, Answered: int(answered.Int64)})
-		}
-		found[client] = st
+		w.clients[clientHash(client)] = struct{}{}
 	}
-	return found, rows.Err()
+	return rows.Err()
 }
 
 // loadDirectory reads every group, session and participant id into the writer's caches.
@@ -277,20 +299,10 @@ func (w *Writer) reloadProgramme(ctx context.Context) error {
 	return err
 }
 
-// participant tells whether (group, code) exists, asking the database on a cache miss because
-// other paths (attendance entry, imports through the server) also create participants.
-func (w *Writer) participant(ctx context.Context, k participantKey) (int32, bool, error) {
-	if id, ok := w.participants[k]; ok {
-		return id, true, nil
-	}
-	var id int32
-	err := w.conn.QueryRowContext(ctx, `SELECT participant_id FROM participants WHERE group_id = ? AND code = ?`, k.group, k.code).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("writer: look up participant: %w", err)
-	}
-	w.participants[k] = id
-	return id, true, nil
+// participant tells whether (group, code) exists. The cache is authoritative: it was loaded
+// whole at start, and while the server holds the file every participant is created through this
+// writer (the one-writer rule), so a miss needs no query.
+func (w *Writer) participant(k participantKey) (int32, bool) {
+	id, ok := w.participants[k]
+	return id, ok
 }
