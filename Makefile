@@ -26,8 +26,9 @@ lint: ## gofmt and go vet.
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## Run the benchmarks (none exist yet).
-	@echo "No benchmarks exist yet: they arrive with the submission, analysis, import and report work."
+bench: ## Run the benchmarks (writer alone, then the submission endpoint under load) and print Markdown.
+	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/
+	$(GO) run ./cmd/ppbench -requests 30000 -runs 3
 
 assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
 	bash web/assets/refresh.sh

@@ -11,10 +11,13 @@ import (
 
 // Invite is what an invite or pulse link leads to.
 type Invite struct {
-	GroupID   int32
-	GroupCode string
-	GroupName string
-	Closed    bool
+	// InviteToken is the group's invite token, also for a pulse link, whose submission names
+	// its group by it.
+	InviteToken string
+	GroupID     int32
+	GroupCode   string
+	GroupName   string
+	Closed      bool
 	// SessionNo, SessionDate and Topic are set for a session-pulse link.
 	SessionNo   int
 	SessionDate time.Time
@@ -104,6 +107,7 @@ func readInvites(ctx context.Context, db *ingest.DB) (map[string]Invite, map[str
 		if err := rows.Scan(&inv.GroupID, &inv.GroupCode, &inv.GroupName, &inv.Closed, &token, &no, &date, &topic, &pulse); err != nil {
 			return nil, nil, fmt.Errorf("read invite links: %w", err)
 		}
+		inv.InviteToken = token
 		invites[token] = inv
 		if pulse != nil {
 			inv.SessionNo, inv.SessionDate, inv.Topic = *no, *date, *topic

@@ -23,23 +23,64 @@ type Deps struct {
 	Service *Service
 	Log     *slog.Logger
 	// SubmitRate is how many submissions one network address may make per minute (0: no limit).
+	// It also bounds the attendee pages' form posts, so codes cannot be guessed quickly.
 	SubmitRate int
+	// Programme overrides the programme name stored in the database when not empty.
+	Programme string
 }
 
 type handler struct {
-	svc *Service
-	log *slog.Logger
+	svc       *Service
+	log       *slog.Logger
+	views     *web.Views
+	programme string
+	// plans are the questionnaire pages of each timepoint, fixed at start-up like the plan.
+	plans map[string][]surveyPage
+	// pulse holds the session pulse's questions, all on one page.
+	pulse surveyPage
 }
 
-// Register adds the attendee routes and the submission API.
+// Register parses the attendee templates (failing fast if one is broken) and adds the
+// attendee pages and the submission API.
 func Register(r fiber.Router, d Deps) error {
-	h := &handler{svc: d.Service, log: d.Log}
+	views, err := parseViews()
+	if err != nil {
+		return err
+	}
+	h := &handler{svc: d.Service, log: d.Log, views: views, programme: d.Programme, plans: planSurveys(d.Service),
+		pulse: planPulse(d.Service)}
+	if h.programme == "" {
+		h.programme = programmeName(d.Service)
+	}
 	limit := submitLimiter(d.SubmitRate)
+	// A journey posts about ten pages, and a ward's phones may share one address, so page
+	// navigation gets five times the room; typing a code keeps the tight limit, which is what
+	// makes guessing codes hopeless (22⁶ codes per group at a few hundred tries a minute).
+	pages := submitLimiter(5 * d.SubmitRate)
 	r.Post("/api/v1/responses", limit, h.apiSubmit)
 	r.Get("/api/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(openAPI)
 	})
+
+	// The attendee journey: server-rendered pages that work without JavaScript. Every POST
+	// goes through the same limiter as the API.
+	page := h.pageErrors
+	r.Get("/s/:token", page(h.surveyShow))
+	r.Post("/s/:token/start", pages, page(h.surveyStart))
+	r.Get("/s/:token/your-code", page(h.surveyCodeShow))
+	r.Get("/s/:token/code", page(h.surveyCodeForm))
+	r.Post("/s/:token/code", limit, page(h.surveyCodeEnter))
+	r.Post("/s/:token/forget", pages, page(h.surveyCodeForget))
+	r.Get("/s/:token/when", page(h.surveyWhen))
+	r.Post("/s/:token/survey", pages, page(h.surveyAnswer))
+	r.Get("/s/:token/thanks", page(h.surveyThanks))
+	r.Get("/s/:token/support", page(h.surveySupport))
+	r.Get("/p/:token", page(h.pulseShow))
+	r.Post("/p/:token", pages, page(h.pulseSubmit))
+	r.Post("/p/:token/code", limit, page(h.pulseCodeEnter))
+	r.Get("/p/:token/thanks", page(h.pulseThanks))
+	r.Get("/p/:token/support", page(h.pulseSupport))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,7 @@ type Config struct {
 	DBThreads       int
 	DBMemoryLimit   string
 	ShutdownTimeout time.Duration
+	BaseURL         string
 	SubmitRate      int
 	WriteQueue      int
 	Seed            uint64
@@ -73,6 +75,7 @@ func (c *Config) settings() []setting {
 		{"db-threads", "PEERPULSE_DB_THREADS", "DuckDB worker threads (0: one per core)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.DBThreads, n, c.DBThreads, u) }},
 		{"db-memory-limit", "PEERPULSE_DB_MEMORY_LIMIT", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.DBMemoryLimit, n, c.DBMemoryLimit, u) }},
 		{"shutdown-timeout", "PEERPULSE_SHUTDOWN_TIMEOUT", "how long to wait for requests and writes to finish on SIGINT/SIGTERM", func(fs *flag.FlagSet, n, u string) { fs.DurationVar(&c.ShutdownTimeout, n, c.ShutdownTimeout, u) }},
+		{"base-url", "PEERPULSE_BASE_URL", "where attendees reach the service, for invite links (default: http://<addr>)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.BaseURL, n, c.BaseURL, u) }},
 		{"submit-rate", "PEERPULSE_SUBMIT_RATE", "submissions one network address may make per minute (0: no limit); addresses are never stored", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.SubmitRate, n, c.SubmitRate, u) }},
 		{"write-queue", "PEERPULSE_WRITE_QUEUE", "submissions that may wait for the database before new ones get 503", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.WriteQueue, n, c.WriteQueue, u) }},
 		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
@@ -144,6 +147,11 @@ func (c *Config) validate() error {
 	}
 	if c.DBThreads < 0 {
 		problems = append(problems, "db-threads cannot be negative")
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("base-url %q is not an http(s) URL", c.BaseURL))
+		}
 	}
 	if c.SubmitRate < 0 {
 		problems = append(problems, "submit-rate cannot be negative")

@@ -23,6 +23,7 @@ func commands() []command {
 	return []command{
 		{"serve", "Start the web service: attendee surveys, staff pages and the API.", runServe},
 		{"demo", "Write a realistic synthetic pilot (50 groups) into an empty database.", runDemo},
+		{"invites", "Print each open group's invite link (group_code<TAB>URL) for a mail merge.", runInvites},
 	}
 }
 

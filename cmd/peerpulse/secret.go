@@ -37,6 +37,11 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("secret key %s is readable by other users (mode %v): run chmod 600 %s", path, info.Mode().Perm(), path)
 	}
+	return parseSecret(path, raw)
+}
+
+// parseSecret reads a key file's hex content.
+func parseSecret(path string, raw []byte) ([]byte, error) {
 	key, err := hex.DecodeString(strings.TrimSpace(string(raw)))
 	if err != nil || len(key) < secretBytes {
 		return nil, fmt.Errorf("secret key %s must hold at least %d bytes as hex (e.g. the output of `openssl rand -hex 32`)", path, secretBytes)

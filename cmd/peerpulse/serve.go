@@ -34,7 +34,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // finish in-flight requests, then checkpoint and close the database.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
 	log.Info("starting", slog.Any("config", cfg))
-	if _, err := loadOrCreateSecret(cfg.SecretKeyFile); err != nil {
+	secret, err := loadOrCreateSecret(cfg.SecretKeyFile)
+	if err != nil {
 		return err
 	}
 	set, err := instrument.Load()
@@ -71,9 +72,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	if err != nil {
 		return errors.Join(err, closeDB())
 	}
-	if err := surveys.Register(app, surveys.Deps{Service: svc, Log: log, SubmitRate: cfg.SubmitRate}); err != nil {
+	if err := surveys.Register(app, surveys.Deps{Service: svc, Log: log, SubmitRate: cfg.SubmitRate, Programme: cfg.Programme}); err != nil {
 		return errors.Join(err, closeDB())
 	}
+	surveys.RegisterCLI(app, svc, secret)
 	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme}); err != nil {
 		return errors.Join(err, closeDB())
 	}

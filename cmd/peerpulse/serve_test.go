@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,6 +63,12 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "50 groups") {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
+	// Without a server, invites reads the file itself.
+	offline, err := exec.Command(bin, "invites", "--db", db, "--base-url", "https://survey.example.nhs.uk/").Output()
+	if lines := strings.Split(strings.TrimSpace(string(offline)), "\n"); err != nil || len(lines) != 50 ||
+		!regexp.MustCompile(`^ALS-01\thttps://survey\.example\.nhs\.uk/s/[A-Za-z0-9_-]{22}$`).MatchString(lines[0]) {
+		t.Fatalf("invites from the file: %v\n%s", err, offline)
+	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			addr := freeAddr(t)
@@ -91,6 +98,11 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 ||
 				strings.Count(strings.TrimSpace(string(out)), "\n") != 0 || !strings.Contains(string(out), "--db") {
 				t.Fatalf("second writer: %v\n%s", err, out)
+			}
+			// While it does, invites asks the server, with the same answer.
+			online, err := exec.Command(bin, "invites", "--db", db, "--addr", addr, "--base-url", "https://survey.example.nhs.uk").Output()
+			if err != nil || string(online) != string(offline) {
+				t.Fatalf("invites through the server: %v\n%s", err, online)
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)

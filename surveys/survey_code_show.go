@@ -1,0 +1,41 @@
+package surveys
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// codeIssuedView is the Data of the "your code" page.
+type codeIssuedView struct {
+	basePage
+	Code    string // display form, e.g. ACD-347
+	Spelled string // for screen readers, one character at a time
+}
+
+// surveyCodeShow is GET /s/:token/your-code: the newly issued code, big and clear, with
+// advice to keep it. A device without a code is sent to the landing page.
+func (h *handler) surveyCodeShow(c *fiber.Ctx) error {
+	ctx, cancel := requestContext()
+	defer cancel()
+	inv, token, err := h.openInvite(ctx, c)
+	if err != nil {
+		return err
+	}
+	code, err := h.deviceCode(ctx, c, inv)
+	if err != nil {
+		return err
+	}
+	if code == "" {
+		return c.Redirect(surveyURL(token), fiber.StatusSeeOther)
+	}
+	v := codeIssuedView{basePage: basePage{Token: token, GroupName: inv.GroupName},
+		Code: DisplayCode(code), Spelled: spell(code)}
+	return h.render(c, fiber.StatusOK, "code_issued", "Your code", v)
+}
+
+// spell separates the characters of a code with spaces, so that a screen reader reads
+// "A C D 3 4 7" rather than guessing at a word and a number.
+func spell(code string) string {
+	return strings.Join(strings.Split(code, ""), " ")
+}
