@@ -69,3 +69,20 @@ func (h *handler) deviceCode(ctx context.Context, c *fiber.Ctx, inv Invite) (str
 	}
 	return code, nil
 }
+
+// withCode resolves the link (an invite, or a session pulse when pulse is set) and the
+// device's code. A device without a code is redirected to the link's first page, and code comes
+// back empty: the caller then returns err as it is.
+func (h *handler) withCode(ctx context.Context, c *fiber.Ctx, pulse bool) (inv Invite, token, code string, err error) {
+	open, start := h.openInvite, surveyURL
+	if pulse {
+		open, start = h.openPulse, pulseURL
+	}
+	if inv, token, err = open(ctx, c); err != nil {
+		return inv, token, "", err
+	}
+	if code, err = h.deviceCode(ctx, c, inv); err == nil && code == "" {
+		err = c.Redirect(start(token), fiber.StatusSeeOther)
+	}
+	return inv, token, code, err
+}

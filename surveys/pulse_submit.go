@@ -15,16 +15,9 @@ import (
 func (h *handler) pulseSubmit(c *fiber.Ctx) error {
 	ctx, cancel := requestContext()
 	defer cancel()
-	inv, token, err := h.openPulse(ctx, c)
-	if err != nil {
-		return err
-	}
-	code, err := h.deviceCode(ctx, c, inv)
-	if err != nil {
-		return err
-	}
-	if code == "" {
-		return c.Redirect(pulseURL(token), fiber.StatusSeeOther)
+	inv, token, code, err := h.withCode(ctx, c, true)
+	if err != nil || code == "" {
+		return err // no code: already redirected to the start
 	}
 	f := surveyForm{ClientID: strings.Clone(c.FormValue("client_id")), Answers: map[string]int{}, Texts: map[string]string{}}
 	if !clientIDPattern.MatchString(f.ClientID) {

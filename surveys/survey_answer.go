@@ -37,17 +37,9 @@ const aboutIntro = "These questions are optional. They show whether peer support
 func (h *handler) surveyAnswer(c *fiber.Ctx) error {
 	ctx, cancel := requestContext()
 	defer cancel()
-	inv, token, err := h.openInvite(ctx, c)
-	if err != nil {
-		return err
-	}
-	code, err := h.deviceCode(ctx, c, inv)
-	if err != nil {
-		return err
-	}
-	if code == "" {
-		// Answers need a code to be linked; without one the person starts at the landing page.
-		return c.Redirect(surveyURL(token), fiber.StatusSeeOther)
+	inv, token, code, err := h.withCode(ctx, c, false)
+	if err != nil || code == "" {
+		return err // no code: already redirected to the start
 	}
 	f := h.parseSurveyForm(c)
 	pages := h.plans[f.Timepoint]

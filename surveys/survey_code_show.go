@@ -18,16 +18,9 @@ type codeIssuedView struct {
 func (h *handler) surveyCodeShow(c *fiber.Ctx) error {
 	ctx, cancel := requestContext()
 	defer cancel()
-	inv, token, err := h.openInvite(ctx, c)
-	if err != nil {
-		return err
-	}
-	code, err := h.deviceCode(ctx, c, inv)
-	if err != nil {
-		return err
-	}
-	if code == "" {
-		return c.Redirect(surveyURL(token), fiber.StatusSeeOther)
+	inv, token, code, err := h.withCode(ctx, c, false)
+	if err != nil || code == "" {
+		return err // no code: already redirected to the start
 	}
 	v := codeIssuedView{basePage: basePage{Token: token, GroupName: inv.GroupName},
 		Code: DisplayCode(code), Spelled: spell(code)}

@@ -35,16 +35,9 @@ var (
 func (h *handler) surveyWhen(c *fiber.Ctx) error {
 	ctx, cancel := requestContext()
 	defer cancel()
-	inv, token, err := h.openInvite(ctx, c)
-	if err != nil {
-		return err
-	}
-	code, err := h.deviceCode(ctx, c, inv)
-	if err != nil {
-		return err
-	}
-	if code == "" {
-		return c.Redirect(surveyURL(token), fiber.StatusSeeOther)
+	inv, token, code, err := h.withCode(ctx, c, false)
+	if err != nil || code == "" {
+		return err // no code: already redirected to the start
 	}
 	tp, err := h.svc.SuggestTimepoint(ctx, inv, code)
 	if err != nil {
