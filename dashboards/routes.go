@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
 	"github.com/peerpulse/peerpulse/web"
 )
 
@@ -21,7 +22,13 @@ type Deps struct {
 	DB  *ingest.DB
 	Log *slog.Logger
 	// Programme overrides the programme name stored in the database when not empty.
-	Programme string
+	Programme   string
+	Instruments *instrument.Set
+	// MinCell is the smallest cell shown to evaluators (INSTRUMENTS.md §6).
+	MinCell int
+	// CLISecret authenticates peerpulse's own commands; until staff accounts exist it is the
+	// only way to reach the JSON API.
+	CLISecret []byte
 }
 
 // handler holds the dependencies every staff handler shares.
@@ -42,6 +49,7 @@ func Register(r fiber.Router, d Deps) error {
 	}
 	h := &handler{Deps: d, views: views}
 	r.Get("/", h.homeShow)
+	r.Get("/api/v1/impact", web.RequireCLIToken(d.CLISecret), h.apiImpact)
 	return nil
 }
 

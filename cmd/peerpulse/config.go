@@ -30,6 +30,11 @@ type Config struct {
 	DBMemoryLimit   string
 	ShutdownTimeout time.Duration
 	BaseURL         string
+	Format          string
+	Comparison      string
+	Modality        string
+	Region          string
+	Profession      string
 	SubmitRate      int
 	WriteQueue      int
 	Seed            uint64
@@ -51,6 +56,8 @@ func defaultConfig() Config {
 		ShutdownTimeout: 15 * time.Second,
 		Seed:            1,
 		SubmitRate:      240,
+		Format:          "json",
+		Comparison:      "pre-post",
 		WriteQueue:      4096,
 	}
 }
@@ -78,6 +85,11 @@ func (c *Config) settings() []setting {
 		{"base-url", "PEERPULSE_BASE_URL", "where attendees reach the service, for invite links (default: http://<addr>)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.BaseURL, n, c.BaseURL, u) }},
 		{"submit-rate", "PEERPULSE_SUBMIT_RATE", "submissions one network address may make per minute (0: no limit); addresses are never stored", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.SubmitRate, n, c.SubmitRate, u) }},
 		{"write-queue", "PEERPULSE_WRITE_QUEUE", "submissions that may wait for the database before new ones get 503", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.WriteQueue, n, c.WriteQueue, u) }},
+		{"format", "", "json (FORMATS.md) or table (for a terminal)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Format, n, c.Format, u) }},
+		{"comparison", "", "pre-post or pre-followup", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Comparison, n, c.Comparison, u) }},
+		{"modality", "", "only groups of this modality", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Modality, n, c.Modality, u) }},
+		{"region", "", "only groups of this region", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Region, n, c.Region, u) }},
+		{"profession", "", "only participants who gave this profession at baseline", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Profession, n, c.Profession, u) }},
 		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
 		{"if-empty", "", "do nothing (and succeed) when the database already holds a programme", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.IfEmpty, n, c.IfEmpty, u) }},
 	}

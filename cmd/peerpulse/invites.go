@@ -47,11 +47,7 @@ func runInvites(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // invitesFromServer asks the running server for the links, because DuckDB lets no other
 // process open a file that the server holds.
 func invitesFromServer(ctx context.Context, cfg Config, base string, stdout io.Writer) error {
-	secret, err := os.ReadFile(cfg.SecretKeyFile)
-	if err != nil {
-		return fmt.Errorf("%s is held by a running server, and its secret key %s cannot be read to ask it: %w", cfg.DB, cfg.SecretKeyFile, err)
-	}
-	key, err := parseSecret(cfg.SecretKeyFile, secret)
+	key, err := readSecret(cfg)
 	if err != nil {
 		return err
 	}

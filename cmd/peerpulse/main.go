@@ -23,6 +23,7 @@ func commands() []command {
 	return []command{
 		{"serve", "Start the web service: attendee surveys, staff pages and the API.", runServe},
 		{"demo", "Write a realistic synthetic pilot (50 groups) into an empty database.", runDemo},
+		{"analyse", "Analyse the impact (JSON per FORMATS.md, or a table), with disclosure control.", runAnalyse},
 		{"invites", "Print each open group's invite link (group_code<TAB>URL) for a mail merge.", runInvites},
 	}
 }

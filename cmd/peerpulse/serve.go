@@ -76,7 +76,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		return errors.Join(err, closeDB())
 	}
 	surveys.RegisterCLI(app, svc, secret)
-	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme}); err != nil {
+	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme,
+		Instruments: set, MinCell: cfg.MinCell, CLISecret: secret}); err != nil {
 		return errors.Join(err, closeDB())
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)

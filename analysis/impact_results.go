@@ -1,0 +1,112 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"time"
+)
+
+// Results is the impact analysis in the shape of FORMATS.md ("Results").
+type Results struct {
+	Programme   string      `json:"programme"`
+	GeneratedAt time.Time   `json:"generated_at"`
+	MinCell     int         `json:"min_cell"`
+	Comparison  string      `json:"comparison"`
+	Results     []Row       `json:"results"`
+	Pooled      []PooledRow `json:"pooled"`
+}
+
+// Row is one measure in one scope. A suppressed row carries only Scope, Key, Measure and
+// Suppressed: MarshalJSON writes nothing else, and Analyse clears every other field so that no
+// caller can read a number derived from its members either.
+type Row struct {
+	Scope, Key, Measure string
+	Suppressed          bool
+
+	NPre, NPost, NPaired                    int
+	MeanPre, MeanPost, MeanChange, SDChange *float64
+	CILow, CIHigh, T, DF, PT                *float64
+	WilcoxonT                               *float64
+	WilcoxonMethod                          *string
+	PWilcoxon, DZ, GAv                      *float64
+	HasCutoff                               bool
+	PrevPre, PrevPost, PMcNemar             *float64
+	RCIRecovered, RCIImproved, RCINoChange  *int
+	RCIDeteriorated                         *int
+	SpearmanRho, PSpearman                  *float64
+	PTBH                                    *float64 // group rows only
+
+	// pooling inputs kept out of the JSON: a group enters DerSimonian–Laird when n ≥ 2 and s_d > 0.
+	sdPositive bool
+}
+
+// PooledRow is the DerSimonian–Laird estimate across groups for one measure.
+type PooledRow struct {
+	Measure  string   `json:"measure"`
+	K        int      `json:"k"`
+	Estimate *float64 `json:"estimate"`
+	CILow    *float64 `json:"ci95_low"`
+	CIHigh   *float64 `json:"ci95_high"`
+	Tau2     *float64 `json:"tau2"`
+	I2       *float64 `json:"i2"`
+	P        *float64 `json:"p"`
+}
+
+// field is one JSON member in FORMATS.md order.
+type field struct {
+	name  string
+	value any
+}
+
+// MarshalJSON writes the row's members in the order of FORMATS.md: a suppressed row only its
+// identity; prevalence and McNemar only for measures with a cut-off; p_t_bh only on group rows.
+func (r Row) MarshalJSON() ([]byte, error) {
+	fields := []field{{"scope", r.Scope}, {"key", r.Key}, {"measure", r.Measure}, {"suppressed", r.Suppressed}}
+	if !r.Suppressed {
+		fields = append(fields,
+			field{"n_pre", r.NPre}, field{"n_post", r.NPost}, field{"n_paired", r.NPaired},
+			field{"mean_pre", r.MeanPre}, field{"mean_post", r.MeanPost}, field{"mean_change", r.MeanChange},
+			field{"sd_change", r.SDChange}, field{"ci95_low", r.CILow}, field{"ci95_high", r.CIHigh},
+			field{"t", r.T}, field{"df", r.DF}, field{"p_t", r.PT},
+			field{"wilcoxon_t", r.WilcoxonT}, field{"wilcoxon_method", r.WilcoxonMethod}, field{"p_wilcoxon", r.PWilcoxon},
+			field{"dz", r.DZ}, field{"g_av", r.GAv})
+		if r.HasCutoff {
+			fields = append(fields, field{"prev_pre", r.PrevPre}, field{"prev_post", r.PrevPost}, field{"p_mcnemar", r.PMcNemar})
+		}
+		fields = append(fields,
+			field{"rci_recovered", r.RCIRecovered}, field{"rci_improved", r.RCIImproved},
+			field{"rci_no_change", r.RCINoChange}, field{"rci_deteriorated", r.RCIDeteriorated},
+			field{"spearman_rho", r.SpearmanRho}, field{"p_spearman", r.PSpearman})
+		if r.Scope == "group" {
+			fields = append(fields, field{"p_t_bh", r.PTBH})
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		name, _ := json.Marshal(f.name)
+		buf.Write(name)
+		buf.WriteByte(':')
+		v, err := json.Marshal(f.value)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// num keeps a statistic only when it is a finite number: the contract says null, never NaN.
+func num(v float64, ok bool) *float64 {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func count(v int) *int { return &v }

@@ -1,0 +1,52 @@
+package analysis
+
+// buildRow turns one scope's aggregates into the statistics of INSTRUMENTS.md §5. Decisions of
+// equality on changes were made in SQL on d rounded to 9 places (distinct, zero and tied
+// changes); the values themselves are the unrounded ones.
+func buildRow(sc scopeRef, m Measure, c *cell) Row {
+	r := Row{Scope: sc.scope, Key: sc.key, Measure: m.ID, HasCutoff: m.Cutoff != nil}
+	if c == nil {
+		c = &cell{}
+	}
+	r.NPre, r.NPost, r.NPaired = c.nPre, c.nPost, c.n
+	n := c.n
+	if n == 0 {
+		return r
+	}
+	r.MeanPre = num(c.meanPre.Float64, c.meanPre.Valid)
+	r.MeanPost = num(c.meanPost.Float64, c.meanPost.Valid)
+	r.MeanChange = num(c.meanD.Float64, c.meanD.Valid)
+	r.SDChange = num(c.sdD.Float64, c.sdD.Valid && n >= 2)
+	r.sdPositive = n >= 2 && c.distinctD > 1
+	if r.sdPositive {
+		if t, ok := PairedT(n, c.meanD.Float64, c.sdD.Float64); ok {
+			r.T, r.DF, r.PT = num(t.T, true), num(t.DF, true), num(t.P, true)
+			r.CILow, r.CIHigh, r.DZ = num(t.CILow, true), num(t.CIHigh, true), num(t.DZ, true)
+		}
+	}
+	if g, ok := HedgesGav(n, c.meanD.Float64, c.sdPre.Float64, c.sdPost.Float64); ok && c.sdPre.Valid && c.sdPost.Valid {
+		r.GAv = num(g, true)
+	}
+	if w, ok := Wilcoxon(c.nNonZero, c.rPlus, c.tieSum, c.zeros); ok {
+		method := w.Method
+		r.WilcoxonT, r.WilcoxonMethod, r.PWilcoxon = num(w.T, true), &method, num(w.P, true)
+	}
+	if m.Cutoff != nil {
+		r.PrevPre = num(float64(c.highPre)/float64(n), true)
+		r.PrevPost = num(float64(c.highPost)/float64(n), true)
+		r.PMcNemar = num(McNemarExact(c.b, c.c), true)
+	}
+	if c.rciOK {
+		if m.Cutoff != nil {
+			r.RCIRecovered = count(c.recovered)
+		}
+		r.RCIImproved, r.RCINoChange, r.RCIDeteriorated = count(c.improved), count(c.noChange), count(c.deteriorated)
+	}
+	// Constant input (sessions or change) makes ρ not estimable.
+	if c.distinctSessions > 1 && c.distinctD > 1 {
+		if rho, p, ok := SpearmanFromRankSums(c.sn, c.sx, c.sy, c.sxx, c.syy, c.sxy); ok {
+			r.SpearmanRho, r.PSpearman = num(rho, true), num(p, true)
+		}
+	}
+	return r
+}
