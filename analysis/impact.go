@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Options struct {
 	Filter     Filter
 	RCI        map[string]RCIOverride
 	Now        func() time.Time
+
+	// skipDisclosure is for this package's tests of statistics on scopes below the floor; no
+	// exported path can set it.
+	skipDisclosure bool
 }
 
 // Analyse computes every statistic of INSTRUMENTS.md §5 for every measure and scope, then
@@ -83,12 +88,72 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 			rows = append(rows, buildRow(sc, m, cells[cellKey{sc.scope, sc.key, m.ID}]))
 		}
 		res.Pooled = append(res.Pooled, pool(m.ID, rows))
-		suppress(rows, scopes, o.MinCell)
+		if !o.skipDisclosure {
+			suppress(rows, scopes, o.MinCell)
+		}
 		adjustGroupP(rows)
 		res.Results = append(res.Results, rows...)
 	}
 	sortRows(res.Results)
+	if err := res.addDelivery(ctx, db, baseCTEs(ms, later, false), o); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// addDelivery adds the per-group delivery figures, programme totals with cost per reliable
+// improvement on the headline measure, and the completers versus drop-outs comparison.
+func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, base string, o Options) error {
+	price, err := tariff(ctx, db)
+	if err != nil {
+		return err
+	}
+	groups, totals, err := delivery(ctx, db, base, o.Filter, o.MinCell, price)
+	if err != nil {
+		return fmt.Errorf("analysis: delivery: %w", err)
+	}
+	improvedIn := map[string]int{}
+	for _, r := range res.Results {
+		if r.Measure == HeadlineMeasure && !r.Suppressed && r.RCIImproved != nil {
+			improvedIn[r.Scope+"/"+r.Key] = *r.RCIImproved + *r.RCIRecovered
+		}
+	}
+	perImprovement := func(cost *float64, key string) *float64 {
+		if n := improvedIn[key]; cost != nil && n > 0 {
+			return num(*cost/float64(n), true)
+		}
+		return nil
+	}
+	for i := range groups {
+		if !groups[i].Suppressed {
+			groups[i].CostPerImprovement = perImprovement(groups[i].Cost, "group/"+groups[i].GroupCode)
+		}
+	}
+	totals.CostPerImprovement = perImprovement(totals.Cost, "overall/all")
+	res.Groups, res.Totals = groups, totals
+	err = scanAll(ctx, db, baselineQuery(base), o.Filter, func(rows *sql.Rows) error {
+		var b Baseline
+		var nc, nd int
+		var mc, md sql.NullFloat64
+		if err := rows.Scan(&b.Measure, &nc, &mc, &nd, &md); err != nil {
+			return err
+		}
+		if nc >= o.MinCell {
+			b.NCompleters, b.MeanPreCompleters = count(nc), num(mc.Float64, mc.Valid)
+		}
+		if nd >= o.MinCell {
+			b.NDropouts, b.MeanPreDropouts = count(nd), num(md.Float64, md.Valid)
+		}
+		res.Baseline = append(res.Baseline, b)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("analysis: baseline: %w", err)
+	}
+	slices.SortFunc(res.Baseline, func(a, b Baseline) int {
+		return slices.Index(MeasureIDs, a.Measure) - slices.Index(MeasureIDs, b.Measure)
+	})
+	return nil
 }
 
 // scopeRef is one scope that gets a row: the programme, every group, and every modality and

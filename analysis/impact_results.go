@@ -15,6 +15,10 @@ type Results struct {
 	Comparison  string      `json:"comparison"`
 	Results     []Row       `json:"results"`
 	Pooled      []PooledRow `json:"pooled"`
+	// Beyond FORMATS.md: delivery and response figures, and baseline differences of drop-outs.
+	Totals   Programme       `json:"totals"`
+	Groups   []GroupDelivery `json:"groups"`
+	Baseline []Baseline      `json:"baseline"`
 }
 
 // Row is one measure in one scope. A suppressed row carries only Scope, Key, Measure and

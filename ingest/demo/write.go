@@ -25,7 +25,8 @@ func Write(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options) (
 	if err != nil {
 		return ingest.LoadResult{}, err
 	}
-	b.Settings = map[string]string{ingest.SettingProgrammeName: ProgrammeName}
+	// The demo's facilitator tariff is illustrative (a sessional rate); a real programme sets its own.
+	b.Settings = map[string]string{ingest.SettingProgrammeName: ProgrammeName, "tariff_per_facilitator_hour": "90"}
 	res, err := db.Load(ctx, set, b)
 	if err != nil {
 		return res, fmt.Errorf("write demo pilot: %w", err)
