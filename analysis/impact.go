@@ -69,11 +69,16 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := reliability(ctx, db, ms, later, o.RCI)
+	s, err := openSession(ctx, db, ms, later, o.Filter)
 	if err != nil {
 		return nil, err
 	}
-	cells, err := readCells(ctx, db, ms, later, o.Filter, rel)
+	defer s.close()
+	rel, err := reliability(ctx, s, ms, o.RCI)
+	if err != nil {
+		return nil, err
+	}
+	cells, err := readCells(ctx, s, ms, rel)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +100,7 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 		res.Results = append(res.Results, rows...)
 	}
 	sortRows(res.Results)
-	if err := res.addDelivery(ctx, db, baseCTEs(ms, later, false), o); err != nil {
+	if err := res.addDelivery(ctx, db, s, o); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -103,12 +108,12 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 
 // addDelivery adds the per-group delivery figures, programme totals with cost per reliable
 // improvement on the headline measure, and the completers versus drop-outs comparison.
-func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, base string, o Options) error {
+func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, s *session, o Options) error {
 	price, err := tariff(ctx, db)
 	if err != nil {
 		return err
 	}
-	groups, totals, err := delivery(ctx, db, base, o.Filter, o.MinCell, price)
+	groups, totals, err := delivery(ctx, s, o.Filter, o.MinCell, price)
 	if err != nil {
 		return fmt.Errorf("analysis: delivery: %w", err)
 	}
@@ -131,7 +136,7 @@ func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, base string,
 	}
 	totals.CostPerImprovement = perImprovement(totals.Cost, "overall/all")
 	res.Groups, res.Totals = groups, totals
-	err = scanAll(ctx, db, baselineQuery(base), o.Filter, func(rows *sql.Rows) error {
+	err = s.scan(ctx, baselineQuery(), nil, func(rows *sql.Rows) error {
 		var b Baseline
 		var nc, nd int
 		var mc, md sql.NullFloat64
@@ -207,31 +212,32 @@ type measureReliability struct {
 	ok         bool // both known, α < 1: RCI is estimable
 }
 
-func reliability(ctx context.Context, db *ingest.DB, ms []Measure, later string, overrides map[string]RCIOverride) (map[string]measureReliability, error) {
-	q, err := reliabilityQuery(baseCTEs(ms, later, true), ms)
+func reliability(ctx context.Context, s *session, ms []Measure, overrides map[string]RCIOverride) (map[string]measureReliability, error) {
+	q, err := reliabilityQuery(ms)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.SQL().QueryContext(ctx, q, noFilter()...)
-	if err != nil {
+	sd1 := make([]sql.NullFloat64, len(ms))
+	itemVar := make([]sql.NullFloat64, len(ms))
+	totalVar := make([]sql.NullFloat64, len(ms))
+	n := make([]int, len(ms))
+	k := make([]int, len(ms))
+	var dest []any
+	for i := range ms {
+		dest = append(dest, &sd1[i], &n[i], &k[i], &itemVar[i], &totalVar[i])
+	}
+	if err := s.conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("analysis: reliability: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]measureReliability{}
-	for rows.Next() {
-		var id string
-		var sd1, itemVar, totalVar sql.NullFloat64
-		var n, k int
-		if err := rows.Scan(&id, &sd1, &n, &k, &itemVar, &totalVar); err != nil {
-			return nil, err
-		}
-		r := measureReliability{sd1: sd1.Float64}
-		alphaOK := n >= 2 && k >= 2 && itemVar.Valid && totalVar.Valid && totalVar.Float64 > 0
+	for i, m := range ms {
+		r := measureReliability{sd1: sd1[i].Float64}
+		alphaOK := n[i] >= 2 && k[i] >= 2 && itemVar[i].Valid && totalVar[i].Valid && totalVar[i].Float64 > 0
 		if alphaOK {
-			r.alpha = float64(k) / float64(k-1) * (1 - itemVar.Float64/totalVar.Float64)
+			r.alpha = float64(k[i]) / float64(k[i]-1) * (1 - itemVar[i].Float64/totalVar[i].Float64)
 		}
-		sdOK := sd1.Valid
-		if o, ok := overrides[id]; ok {
+		sdOK := sd1[i].Valid
+		if o, ok := overrides[m.ID]; ok {
 			if o.SD1 != nil {
 				r.sd1, sdOK = *o.SD1, true
 			}
@@ -240,13 +246,9 @@ func reliability(ctx context.Context, db *ingest.DB, ms []Measure, later string,
 			}
 		}
 		r.ok = sdOK && alphaOK
-		out[id] = r
+		out[m.ID] = r
 	}
-	return out, rows.Err()
-}
-
-func noFilter() []any {
-	return []any{sql.Named("modality", ""), sql.Named("region", ""), sql.Named("profession", "")}
+	return out, nil
 }
 
 func filterArgs(f Filter) []any {

@@ -32,8 +32,7 @@ type cell struct {
 }
 
 // readCells runs the moments, Wilcoxon and Spearman queries and gathers their rows by scope.
-func readCells(ctx context.Context, db *ingest.DB, ms []Measure, later string, f Filter, rel map[string]measureReliability) (map[cellKey]*cell, error) {
-	base := baseCTEs(ms, later, false)
+func readCells(ctx context.Context, s *session, ms []Measure, rel map[string]measureReliability) (map[cellKey]*cell, error) {
 	cells := map[cellKey]*cell{}
 	get := func(k cellKey) *cell {
 		c := cells[k]
@@ -43,7 +42,7 @@ func readCells(ctx context.Context, db *ingest.DB, ms []Measure, later string, f
 		}
 		return c
 	}
-	err := scanAll(ctx, db, momentsQuery(base, rciValues(ms, rel)), f, func(rows *sql.Rows) error {
+	err := s.scan(ctx, momentsQuery(rciValues(ms, rel)), nil, func(rows *sql.Rows) error {
 		var k cellKey
 		var c cell
 		err := rows.Scan(&k.scope, &k.key, &k.measure, &c.nPre, &c.nPost, &c.n, &c.meanD, &c.sdD, &c.distinctD, &c.zeros,
@@ -56,7 +55,7 @@ func readCells(ctx context.Context, db *ingest.DB, ms []Measure, later string, f
 	if err != nil {
 		return nil, fmt.Errorf("analysis: moments: %w", err)
 	}
-	err = scanAll(ctx, db, wilcoxonQuery(base), f, func(rows *sql.Rows) error {
+	err = s.scan(ctx, wilcoxonQuery(), nil, func(rows *sql.Rows) error {
 		var k cellKey
 		var n int
 		var rPlus, tie float64
@@ -68,7 +67,7 @@ func readCells(ctx context.Context, db *ingest.DB, ms []Measure, later string, f
 	if err != nil {
 		return nil, fmt.Errorf("analysis: signed ranks: %w", err)
 	}
-	err = scanAll(ctx, db, spearmanQuery(base), f, func(rows *sql.Rows) error {
+	err = s.scan(ctx, spearmanQuery(), nil, func(rows *sql.Rows) error {
 		var k cellKey
 		var s cell
 		err := rows.Scan(&k.scope, &k.key, &k.measure, &s.sn, &s.sx, &s.sy, &s.sxx, &s.syy, &s.sxy)
@@ -82,8 +81,45 @@ func readCells(ctx context.Context, db *ingest.DB, ms []Measure, later string, f
 	return cells, nil
 }
 
-func scanAll(ctx context.Context, db *ingest.DB, q string, f Filter, scan func(*sql.Rows) error) error {
-	rows, err := db.SQL().QueryContext(ctx, q, filterArgs(f)...)
+// session is one analysis's own connection, holding its temp tables: pp_counted (the counted
+// responses, unfiltered) and pp_long (one row per participant and measure, filtered). Every
+// later query reads these small tables instead of recomputing the counting rule.
+type session struct {
+	conn *sql.Conn
+}
+
+func openSession(ctx context.Context, db *ingest.DB, ms []Measure, later string, f Filter) (*session, error) {
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{conn: conn}
+	steps := []struct {
+		sql  string
+		args []any
+	}{
+		{"CREATE OR REPLACE TEMP TABLE pp_counted AS " + countedSQL(ms, later), nil},
+		{"CREATE OR REPLACE TEMP TABLE pp_long AS " + longSQL(ms), filterArgs(f)},
+	}
+	for _, st := range steps {
+		if _, err := conn.ExecContext(ctx, st.sql, st.args...); err != nil {
+			s.close()
+			return nil, fmt.Errorf("analysis: prepare: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// close drops the temp tables before the connection goes back to the pool.
+func (s *session) close() {
+	ctx := context.Background()
+	_, _ = s.conn.ExecContext(ctx, "DROP TABLE IF EXISTS pp_long")
+	_, _ = s.conn.ExecContext(ctx, "DROP TABLE IF EXISTS pp_counted")
+	_ = s.conn.Close()
+}
+
+func (s *session) scan(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := s.conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}

@@ -114,3 +114,58 @@ func num(v float64, ok bool) *float64 {
 }
 
 func count(v int) *int { return &v }
+
+// rowJSON mirrors Row's members for decoding, e.g. results fetched from a running server.
+type rowJSON struct {
+	Scope           string   `json:"scope"`
+	Key             string   `json:"key"`
+	Measure         string   `json:"measure"`
+	Suppressed      bool     `json:"suppressed"`
+	NPre            int      `json:"n_pre"`
+	NPost           int      `json:"n_post"`
+	NPaired         int      `json:"n_paired"`
+	MeanPre         *float64 `json:"mean_pre"`
+	MeanPost        *float64 `json:"mean_post"`
+	MeanChange      *float64 `json:"mean_change"`
+	SDChange        *float64 `json:"sd_change"`
+	CILow           *float64 `json:"ci95_low"`
+	CIHigh          *float64 `json:"ci95_high"`
+	T               *float64 `json:"t"`
+	DF              *float64 `json:"df"`
+	PT              *float64 `json:"p_t"`
+	WilcoxonT       *float64 `json:"wilcoxon_t"`
+	WilcoxonMethod  *string  `json:"wilcoxon_method"`
+	PWilcoxon       *float64 `json:"p_wilcoxon"`
+	DZ              *float64 `json:"dz"`
+	GAv             *float64 `json:"g_av"`
+	PrevPre         *float64 `json:"prev_pre"`
+	PrevPost        *float64 `json:"prev_post"`
+	PMcNemar        *float64 `json:"p_mcnemar"`
+	RCIRecovered    *int     `json:"rci_recovered"`
+	RCIImproved     *int     `json:"rci_improved"`
+	RCINoChange     *int     `json:"rci_no_change"`
+	RCIDeteriorated *int     `json:"rci_deteriorated"`
+	SpearmanRho     *float64 `json:"spearman_rho"`
+	PSpearman       *float64 `json:"p_spearman"`
+	PTBH            *float64 `json:"p_t_bh"`
+}
+
+// UnmarshalJSON reads a row written by MarshalJSON.
+func (r *Row) UnmarshalJSON(b []byte) error {
+	var j rowJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	_, hasCutoff := raw["prev_pre"]
+	*r = Row{Scope: j.Scope, Key: j.Key, Measure: j.Measure, Suppressed: j.Suppressed, NPre: j.NPre, NPost: j.NPost,
+		NPaired: j.NPaired, MeanPre: j.MeanPre, MeanPost: j.MeanPost, MeanChange: j.MeanChange, SDChange: j.SDChange,
+		CILow: j.CILow, CIHigh: j.CIHigh, T: j.T, DF: j.DF, PT: j.PT, WilcoxonT: j.WilcoxonT, WilcoxonMethod: j.WilcoxonMethod,
+		PWilcoxon: j.PWilcoxon, DZ: j.DZ, GAv: j.GAv, HasCutoff: hasCutoff, PrevPre: j.PrevPre, PrevPost: j.PrevPost,
+		PMcNemar: j.PMcNemar, RCIRecovered: j.RCIRecovered, RCIImproved: j.RCIImproved, RCINoChange: j.RCINoChange,
+		RCIDeteriorated: j.RCIDeteriorated, SpearmanRho: j.SpearmanRho, PSpearman: j.PSpearman, PTBH: j.PTBH}
+	return nil
+}

@@ -9,8 +9,8 @@ import (
 // z975 is the two-sided 95% normal quantile fixed by INSTRUMENTS.md §5 "Pooling across groups".
 const z975 = 1.959963984540054
 
-// GroupEstimate is one group's paired change summary for pooling (INSTRUMENTS.md §5): mean change d̄_g, SD of the
-// changes s_g (ddof 1) and paired count n_g.
+// GroupEstimate is one group's paired change summary for pooling (INSTRUMENTS.md §5): mean
+// change d̄_g, SD of the changes s_g (ddof 1) and paired count n_g.
 type GroupEstimate struct {
 	Mean, SD float64
 	N        int

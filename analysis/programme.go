@@ -81,8 +81,8 @@ func tariff(ctx context.Context, db *ingest.DB) (*float64, error) {
 
 // deliveryQuery reads per group: plan, sessions held, minutes, attendance marks, participants,
 // and counted respondents at each timepoint of the comparison.
-func deliveryQuery(base string) string {
-	return base + `, sess AS (
+func deliveryQuery() string {
+	return `WITH sess AS (
 	SELECT group_id, count(*) AS held, sum(facilitator_minutes) AS minutes FROM sessions GROUP BY group_id),
 marks AS (
 	SELECT s.group_id, count(*) FILTER (WHERE a.attended) AS present, count(DISTINCT a.participant_id) AS people
@@ -91,7 +91,7 @@ resp_people AS (
 	SELECT p.group_id, count(*) FILTER (WHERE r.has_pre AND NOT r.has_later) AS pre_only,
 		count(*) FILTER (WHERE r.has_later AND NOT r.has_pre) AS later_only,
 		count(*) FILTER (WHERE r.has_pre AND r.has_later) AS both
-	FROM (SELECT participant_id, bool_or(timepoint = 'pre') AS has_pre, bool_or(timepoint <> 'pre') AS has_later FROM counted GROUP BY participant_id) r
+	FROM (SELECT participant_id, bool_or(timepoint = 'pre') AS has_pre, bool_or(timepoint <> 'pre') AS has_later FROM pp_counted GROUP BY participant_id) r
 	JOIN participants p USING (participant_id) GROUP BY p.group_id)
 SELECT g.group_code, g.modality, g.region, g.capacity, g.planned_sessions, g.facilitator_minutes_budget,
 	coalesce(s.held, 0), coalesce(s.minutes, 0), coalesce(m.present, 0), coalesce(m.people, 0),
@@ -102,22 +102,21 @@ ORDER BY g.group_code`
 }
 
 // baselineQuery compares baseline scores of participants with and without a later response.
-func baselineQuery(base string) string {
-	return base + `
-SELECT measure, count(*) FILTER (WHERE post IS NOT NULL), avg(pre) FILTER (WHERE post IS NOT NULL),
+func baselineQuery() string {
+	return `SELECT measure, count(*) FILTER (WHERE post IS NOT NULL), avg(pre) FILTER (WHERE post IS NOT NULL),
 	count(*) FILTER (WHERE post IS NULL), avg(pre) FILTER (WHERE post IS NULL)
-FROM (SELECT l.measure, l.pre, CASE WHEN p.has_later THEN 1 END AS post FROM long l
-	JOIN (SELECT participant_id, bool_or(timepoint <> 'pre') AS has_later FROM counted GROUP BY participant_id) p USING (participant_id)
+FROM (SELECT l.measure, l.pre, CASE WHEN p.has_later THEN 1 END AS post FROM pp_long l
+	JOIN (SELECT participant_id, bool_or(timepoint <> 'pre') AS has_later FROM pp_counted GROUP BY participant_id) p USING (participant_id)
 	WHERE l.pre IS NOT NULL)
 GROUP BY measure`
 }
 
 // delivery reads the per-group figures and applies disclosure control to respondent counts.
-func delivery(ctx context.Context, db *ingest.DB, base string, f Filter, minCell int, price *float64) ([]GroupDelivery, Programme, error) {
+func delivery(ctx context.Context, s *session, f Filter, minCell int, price *float64) ([]GroupDelivery, Programme, error) {
 	var out []GroupDelivery
 	var prog Programme
 	prog.Tariff = price
-	err := scanAll(ctx, db, deliveryQuery(base), f, func(rows *sql.Rows) error {
+	err := s.scan(ctx, deliveryQuery(), filterArgs(f), func(rows *sql.Rows) error {
 		var g GroupDelivery
 		var region sql.NullString
 		var present, people, preOnly, laterOnly, both int

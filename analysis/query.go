@@ -12,49 +12,63 @@ import (
 // counts, moments and the ranks behind Wilcoxon and Spearman. Ranks are computed over distinct
 // values (scores are fractions with few distinct changes) so no query sorts the pairs themselves.
 
-// baseCTEs is the WITH clause every analysis query starts from. later is the second timepoint of
-// the comparison, already validated ("post" or "followup"). The filters restrict groups by
-// modality and region and participants by the profession of their counted baseline response.
-func baseCTEs(ms []Measure, later string, withAnswers bool) string {
-	var cols, personCols, long []string
+// countedSQL selects the counted response per participant and timepoint (INSTRUMENTS.md §4):
+// the latest submitted_at, ties broken by the larger response id, compared as numbers when every
+// tied id is numeric, else as text. It is unfiltered: the programme's baseline SD and α use it
+// whole. An aggregate picks the winner because DuckDB's window functions cost several times more
+// here.
+func countedSQL(ms []Measure, later string) string {
+	var cols []string
 	for _, m := range ms {
-		c := ingest.ScoreColumn(m.ID)
-		cols = append(cols, c)
-		personCols = append(personCols,
-			fmt.Sprintf("max(%s) FILTER (WHERE timepoint = 'pre') AS pre_%s", c, m.ID),
-			fmt.Sprintf("max(%s) FILTER (WHERE timepoint = '%s') AS post_%s", c, later, m.ID))
-		long = append(long, fmt.Sprintf(`SELECT participant_id, group_code, modality, region, sessions, '%s' AS measure, pre_%s AS pre, post_%s AS post FROM pg`, m.ID, m.ID, m.ID))
-	}
-	answers := ""
-	if withAnswers {
-		answers = ", answers"
+		cols = append(cols, "r."+ingest.ScoreColumn(m.ID))
 	}
 	return fmt.Sprintf(`WITH resp AS (
-	SELECT participant_id, group_id, timepoint, submitted_at, response_id, profession%[1]s, %[2]s,
-		bool_and(TRY_CAST(response_id AS DOUBLE) IS NOT NULL) OVER (PARTITION BY participant_id, timepoint, submitted_at) AS all_numeric
-	FROM responses WHERE timepoint IN ('pre', '%[3]s')),
-counted AS (
-	SELECT * FROM resp
-	QUALIFY row_number() OVER (PARTITION BY participant_id, timepoint
-		ORDER BY submitted_at DESC, CASE WHEN all_numeric THEN TRY_CAST(response_id AS DOUBLE) END DESC NULLS LAST, response_id DESC) = 1),
-person AS (
+	SELECT * FROM responses WHERE timepoint IN ('pre', '%[1]s')),
+latest AS (
+	SELECT participant_id, timepoint, max(submitted_at) AS at FROM resp GROUP BY ALL),
+tied AS (
+	SELECT r.response_key, r.response_id, r.participant_id, r.timepoint FROM resp r
+	JOIN latest l ON r.participant_id = l.participant_id AND r.timepoint = l.timepoint AND r.submitted_at = l.at),
+chosen AS (
+	SELECT CASE WHEN bool_and(TRY_CAST(response_id AS DOUBLE) IS NOT NULL)
+		THEN arg_max(response_key, (TRY_CAST(response_id AS DOUBLE), response_id))
+		ELSE arg_max(response_key, response_id) END AS response_key
+	FROM tied GROUP BY participant_id, timepoint)
+SELECT r.participant_id, r.group_id, r.timepoint, r.profession, r.answers, %[2]s
+FROM resp r JOIN chosen c USING (response_key)`, later, strings.Join(cols, ", "))
+}
+
+// longSQL selects one row per participant and measure from the counted responses: the scope
+// keys, the pre and later scores (NULL when not valid) and sessions attended. The filters restrict
+// groups by modality and region and participants by the profession of their counted baseline.
+func longSQL(ms []Measure) string {
+	var personCols, long []string
+	for _, m := range ms {
+		c := ingest.ScoreColumn(m.ID)
+		personCols = append(personCols,
+			fmt.Sprintf("max(%s) FILTER (WHERE timepoint = 'pre') AS pre_%s", c, m.ID),
+			fmt.Sprintf("max(%s) FILTER (WHERE timepoint <> 'pre') AS post_%s", c, m.ID))
+		long = append(long, fmt.Sprintf(`SELECT participant_id, group_code, modality, region, sessions, '%s' AS measure, pre_%s AS pre, post_%s AS post FROM pg`, m.ID, m.ID, m.ID))
+	}
+	return fmt.Sprintf(`WITH person AS (
 	SELECT participant_id, any_value(group_id) AS group_id,
 		max(profession) FILTER (WHERE timepoint = 'pre') AS profession,
-		%[4]s
-	FROM counted GROUP BY participant_id),
+		%[1]s
+	FROM pp_counted GROUP BY participant_id),
 att AS (
 	SELECT participant_id, count(DISTINCT session_id) AS sessions FROM attendance WHERE attended GROUP BY participant_id),
 pg AS (
 	SELECT p.*, g.group_code, g.modality, g.region, coalesce(a.sessions, 0) AS sessions
 	FROM person p JOIN groups g USING (group_id) LEFT JOIN att a USING (participant_id)
 	WHERE ($modality = '' OR g.modality = $modality) AND ($region = '' OR g.region = $region)
-		AND ($profession = '' OR p.profession = $profession)),
-long AS (
-	%[5]s),
-pairs AS (
-	SELECT *, post - pre AS d, round(post - pre, 9) AS dr FROM long WHERE pre IS NOT NULL AND post IS NOT NULL)
-`, answers, strings.Join(cols, ", "), later, strings.Join(personCols, ",\n\t\t"), strings.Join(long, "\n\tUNION ALL "))
+		AND ($profession = '' OR p.profession = $profession))
+%[2]s`, strings.Join(personCols, ",\n\t\t"), strings.Join(long, "\nUNION ALL "))
 }
+
+// base is the WITH clause the aggregate queries start from, over the per-analysis temp tables.
+const base = `WITH long AS (SELECT * FROM pp_long),
+pairs AS (SELECT *, post - pre AS d, round(post - pre, 9) AS dr FROM long WHERE pre IS NOT NULL AND post IS NOT NULL)
+`
 
 // groupingSets groups by measure plus cols within each scope: the programme, each group, each
 // modality and each region.
@@ -74,7 +88,7 @@ const scopeColumns = `CASE WHEN GROUPING(group_code) = 0 THEN 'group' WHEN GROUP
 // momentsQuery returns per scope, key and measure: counts at each timepoint, the paired moments,
 // zero and distinct changes, prevalence and McNemar counts, and RCI category counts. rci is a
 // VALUES list of (measure, s_diff, higher_is_worse, cutoff) built from the first stage.
-func momentsQuery(base, rci string) string {
+func momentsQuery(rci string) string {
 	return base + `, rci(measure, s_diff, higher_is_worse, cutoff) AS (VALUES ` + rci + `),
 classified AS (
 	SELECT l.*, l.post - l.pre AS d, round(l.post - l.pre, 9) AS dr,
@@ -105,7 +119,7 @@ HAVING NOT (GROUPING(region) = 0 AND region IS NULL)`
 
 // wilcoxonQuery returns per scope, key and measure the signed-rank sums over non-zero changes:
 // n′, R+ with average ranks for ties of |d| (on d rounded to 9 places), and Σ t(t²−1).
-func wilcoxonQuery(base string) string {
+func wilcoxonQuery() string {
 	return base + `, dvals AS (
 	SELECT ` + scopeColumns + `, measure, ad, count(*) FILTER (WHERE dr > 0) AS pos, count(*) AS t
 	FROM (SELECT *, abs(dr) AS ad FROM pairs WHERE dr <> 0) p
@@ -121,7 +135,7 @@ FROM ranked GROUP BY scope, key, measure`
 // spearmanQuery returns per scope, key and measure the sums over average ranks of sessions
 // attended (x) and change (y, on d rounded to 9 places) that Spearman's ρ needs, from counts of
 // distinct (sessions, change) pairs.
-func spearmanQuery(base string) string {
+func spearmanQuery() string {
 	return base + `, joint AS (
 	SELECT ` + scopeColumns + `, measure, sessions, dr, count(*) AS c
 	FROM pairs GROUP BY ` + groupingSets("sessions", "dr") + `
@@ -139,15 +153,21 @@ FROM joint j JOIN sxr x USING (scope, key, measure, sessions) JOIN syr y USING (
 GROUP BY j.scope, j.key, j.measure`
 }
 
-// reliabilityQuery returns per measure the programme's baseline SD (one counted pre score per
-// participant, unfiltered) and the pieces of Cronbach's α over the counted pre responses that
-// answered every item of the measure (INSTRUMENTS.md §5): complete cases, item variances and
-// the variance of the total, with points after reversal taken from the instrument definitions.
-func reliabilityQuery(base string, ms []Measure) (string, error) {
-	var parts []string
-	for _, m := range ms {
-		var points, complete, names []string
-		for i, it := range m.Items {
+// reliabilityQuery returns one row with, per measure, the programme's baseline SD (one counted
+// pre score per participant, unfiltered) and the pieces of Cronbach's α over the counted pre
+// responses that answered every item of the measure (INSTRUMENTS.md §5): complete cases, the sum
+// of item variances and the variance of the total, with points after reversal taken from the
+// instrument definitions. Each answers document is parsed once, into a struct of every item.
+func reliabilityQuery(ms []Measure) (string, error) {
+	var spec, aggs []string
+	seen := map[string]bool{}
+	for mi, m := range ms {
+		var points []string
+		for _, it := range m.Items {
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				spec = append(spec, fmt.Sprintf(`"%s": "INTEGER"`, it.ID))
+			}
 			var cases []string
 			for code := 1; code <= it.Options.Len(); code++ {
 				p, err := it.Points(code)
@@ -156,20 +176,24 @@ func reliabilityQuery(base string, ms []Measure) (string, error) {
 				}
 				cases = append(cases, fmt.Sprintf("WHEN %d THEN %v", code, p))
 			}
-			name := fmt.Sprintf("p%d", i)
-			names = append(names, name)
-			points = append(points, fmt.Sprintf("CASE TRY_CAST(answers ->> '$.%s' AS INTEGER) %s END AS %s", it.ID, strings.Join(cases, " "), name))
-			complete = append(complete, name+" IS NOT NULL")
+			points = append(points, fmt.Sprintf("(CASE a.%s %s END)", it.ID, strings.Join(cases, " ")))
 		}
 		var itemVars []string
-		for _, n := range names {
-			itemVars = append(itemVars, "var_samp("+n+")")
+		for _, p := range points {
+			itemVars = append(itemVars, fmt.Sprintf("var_samp(%s) FILTER (WHERE c%d)", p, mi))
 		}
-		parts = append(parts, fmt.Sprintf(`SELECT '%s' AS measure, (SELECT stddev_samp(pre_%s) FROM person) AS sd1, count(*) AS n, %d AS k,
-		%s AS item_var, var_samp(%s) AS total_var
-	FROM (SELECT %s FROM counted WHERE timepoint = 'pre') WHERE %s`,
-			m.ID, m.ID, len(names), strings.Join(itemVars, " + "), strings.Join(names, " + "),
-			strings.Join(points, ", "), strings.Join(complete, " AND ")))
+		aggs = append(aggs, fmt.Sprintf(`stddev_samp(%s), count(*) FILTER (WHERE c%d), %d, %s, var_samp(%s) FILTER (WHERE c%d)`,
+			ingest.ScoreColumn(m.ID), mi, len(m.Items), strings.Join(itemVars, " + "), strings.Join(points, " + "), mi))
 	}
-	return base + "\n" + strings.Join(parts, "\nUNION ALL\n"), nil
+	var flags []string
+	for mi, m := range ms {
+		var complete []string
+		for _, it := range m.Items {
+			complete = append(complete, "a."+it.ID+" IS NOT NULL")
+		}
+		flags = append(flags, fmt.Sprintf("%s AS c%d", strings.Join(complete, " AND "), mi))
+	}
+	return fmt.Sprintf(`SELECT %s FROM (
+	SELECT *, %s FROM (SELECT *, from_json(answers, '{%s}') AS a FROM pp_counted WHERE timepoint = 'pre'))`,
+		strings.Join(aggs, ",\n\t"), strings.Join(flags, ", "), strings.Join(spec, ", ")), nil
 }

@@ -38,8 +38,8 @@ func (t RCIThresholds) DThreshold() float64 {
 // RCICategory is the exclusive Reliable Change category of one participant (INSTRUMENTS.md §5).
 type RCICategory int
 
-// The RCI categories of INSTRUMENTS.md §5. Recovered is a reliable improvement that also crossed the cut-off; Improved
-// is any other reliable improvement.
+// The RCI categories of INSTRUMENTS.md §5. Recovered is a reliable improvement that also crossed
+// the cut-off; Improved is any other reliable improvement.
 const (
 	Recovered RCICategory = iota
 	Improved

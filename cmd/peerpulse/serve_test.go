@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -69,6 +71,14 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 		!regexp.MustCompile(`^ALS-01\thttps://survey\.example\.nhs\.uk/s/[A-Za-z0-9_-]{22}$`).MatchString(lines[0]) {
 		t.Fatalf("invites from the file: %v\n%s", err, offline)
 	}
+	analysed, err := exec.Command(bin, "analyse", "--db", db).Output()
+	if err != nil || !bytes.Contains(analysed, []byte(`"scope": "overall"`)) || !bytes.Contains(analysed, []byte(`"pooled"`)) {
+		t.Fatalf("analyse from the file: %v\n%.300s", err, analysed)
+	}
+	table, err := exec.Command(bin, "analyse", "--db", db, "--format", "table", "--min-cell", "10").Output()
+	if err != nil || !bytes.Contains(table, []byte("fewer than 10")) || !bytes.Contains(table, []byte("cbi_work")) {
+		t.Fatalf("analyse as a table: %v\n%.300s", err, table)
+	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			addr := freeAddr(t)
@@ -103,6 +113,13 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 			online, err := exec.Command(bin, "invites", "--db", db, "--addr", addr, "--base-url", "https://survey.example.nhs.uk").Output()
 			if err != nil || string(online) != string(offline) {
 				t.Fatalf("invites through the server: %v\n%s", err, online)
+			}
+			online, err = exec.Command(bin, "analyse", "--db", db, "--addr", addr).Output()
+			// The same document as from the file, but for the time it was made (and float sums that
+			// DuckDB may add in another order).
+			stamp := regexp.MustCompile(`"generated_at": "[^"]*"`)
+			if err != nil || !sameJSON(stamp.ReplaceAll(online, []byte(`"generated_at": ""`)), stamp.ReplaceAll(analysed, []byte(`"generated_at": ""`))) {
+				t.Fatalf("analyse through the server: %v\n%.300s", err, online)
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -206,4 +223,44 @@ func TestSecretKeyFile(t *testing.T) {
 	if _, err := loadOrCreateSecret(path); err == nil {
 		t.Fatal("a short key must be refused")
 	}
+}
+
+// sameJSON compares two documents, numbers to 1e-12 relative.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	var same func(x, y any) bool
+	same = func(x, y any) bool {
+		switch xv := x.(type) {
+		case map[string]any:
+			yv, ok := y.(map[string]any)
+			if !ok || len(xv) != len(yv) {
+				return false
+			}
+			for k := range xv {
+				if !same(xv[k], yv[k]) {
+					return false
+				}
+			}
+			return true
+		case []any:
+			yv, ok := y.([]any)
+			if !ok || len(xv) != len(yv) {
+				return false
+			}
+			for i := range xv {
+				if !same(xv[i], yv[i]) {
+					return false
+				}
+			}
+			return true
+		case float64:
+			yv, ok := y.(float64)
+			return ok && math.Abs(xv-yv) <= 1e-12*math.Max(1, math.Abs(yv))
+		}
+		return fmt.Sprint(x) == fmt.Sprint(y)
+	}
+	return same(x, y)
 }

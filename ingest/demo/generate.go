@@ -24,6 +24,9 @@ type Options struct {
 	// Start is the Monday of the first week groups may begin; DataCut is the last day a response
 	// can carry, so no response is dated in the future.
 	Start, DataCut time.Time
+	// Scale multiplies the number of groups of every modality (0 or 1: the 50-group pilot), to
+	// make national-sized programmes for benchmarks.
+	Scale int
 }
 
 // DefaultOptions are the pilot make run shows: groups starting from January 2026, data to mid-November.
@@ -38,19 +41,40 @@ func DefaultOptions(seed uint64) Options {
 // Generate builds the pilot as a batch ready for ingest.DB.Load. It needs the instrument set to
 // know each item's scale, direction and reversal.
 func Generate(set *instrument.Set, o Options) (*ingest.Batch, error) {
+	var all *ingest.Batch
+	err := GenerateEach(set, o, 1<<30, func(b *ingest.Batch) error { all = b; return nil })
+	return all, err
+}
+
+// GenerateEach generates the pilot in batches of at most perBatch groups, calling emit for
+// each, so that a national-sized programme never has to fit in memory at once. The batches
+// together are exactly what Generate returns.
+func GenerateEach(set *instrument.Set, o Options, perBatch int, emit func(*ingest.Batch) error) error {
 	g, err := newGenerator(set, o)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	scale := max(o.Scale, 1)
+	width := len(fmt.Sprint(10 * scale)) // two digits for the pilot, as programme offices number groups
 	b := &ingest.Batch{}
-	n := 0
+	n, inBatch := 0, 0
 	for _, plan := range modalityPlan {
-		for i := 1; i <= plan.groups; i++ {
+		for i := 1; i <= plan.groups*scale; i++ {
 			n++
-			g.group(b, n, plan.modality, plan.prefix, plan.label, plan.professions, i)
+			code := fmt.Sprintf("%s-%0*d", plan.prefix, width, i)
+			g.group(b, n, code, plan.modality, plan.label, plan.professions)
+			if inBatch++; inBatch == perBatch {
+				if err := emit(b); err != nil {
+					return err
+				}
+				b, inBatch = &ingest.Batch{}, 0
+			}
 		}
 	}
-	return b, nil
+	if inBatch > 0 || n == 0 {
+		return emit(b)
+	}
+	return nil
 }
 
 // generator carries the random source and the instrument lookups through one generation.
@@ -104,12 +128,12 @@ func (g *generator) pick(list []string) string { return list[g.rnd.IntN(len(list
 func (g *generator) between(lo, hi float64) float64 { return lo + (hi-lo)*g.rnd.Float64() }
 
 // group adds one group with its sessions, attendees, attendance and responses.
-func (g *generator) group(b *ingest.Batch, n int, modality, prefix, label string, professions []string, i int) {
+func (g *generator) group(b *ingest.Batch, n int, code, modality, label string, professions []string) {
 	region := regions[(n*3)%len(regions)]
 	place := region.places[g.rnd.IntN(len(region.places))]
 	profession := g.pick(professions)
 	grp := ingest.Group{
-		Code:        fmt.Sprintf("%s-%02d", prefix, i),
+		Code:        code,
 		Name:        fmt.Sprintf("%s, %s (%s)", label, place, profession),
 		Modality:    modality,
 		Region:      region.name,

@@ -1,0 +1,96 @@
+package analysis
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/ingest/demo"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
+)
+
+// nationalScale makes about 10⁶ responses: the pilot has ~48 responses per group (baseline,
+// end, some follow-ups and session pulses), so 420 × 50 groups ≈ 21,000 groups.
+const nationalScale = 420
+
+// benchDB returns a database holding the demo programme at scale, building it once and keeping
+// it in the temp folder across runs (it takes a minute to generate).
+func benchDB(b *testing.B, scale int) *ingest.DB {
+	b.Helper()
+	ctx := context.Background()
+	set, _ := instrument.Load()
+	dir := filepath.Join(os.TempDir(), "peerpulse-bench")
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, "analysis-scale-"+itoa(scale)+"-v1.duckdb")
+	fresh := false
+	if _, err := os.Stat(path); err != nil {
+		path += ".building"
+		os.Remove(path)
+		fresh = true
+	}
+	db, err := ingest.Open(ctx, path, ingest.Options{Instruments: set})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if fresh {
+		start := time.Now()
+		o := demo.DefaultOptions(1)
+		o.Scale = scale
+		err := demo.GenerateEach(set, o, 500, func(batch *ingest.Batch) error {
+			_, err := db.Load(ctx, set, batch)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+		final := path[:len(path)-len(".building")]
+		if err := os.Rename(path, final); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built %s in %v", final, time.Since(start))
+		if db, err = ingest.Open(ctx, final, ingest.Options{Instruments: set}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Cleanup(func() { db.Close() })
+	var n int
+	db.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
+	b.ReportMetric(float64(n), "responses")
+	return db
+}
+
+func itoa(n int) string {
+	s := ""
+	for ; n > 0; n /= 10 {
+		s = string(rune('0'+n%10)) + s
+	}
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+// BenchmarkAnalyse times a full analysis (all measures × all scopes, with disclosure control and
+// the delivery figures) on the demo pilot and on a programme of about 10⁶ responses.
+func BenchmarkAnalyse(b *testing.B) {
+	set, _ := instrument.Load()
+	for _, tc := range []struct {
+		name  string
+		scale int
+	}{{"pilot", 1}, {"1e6 responses", nationalScale}} {
+		b.Run(tc.name, func(b *testing.B) {
+			db := benchDB(b, tc.scale)
+			ctx := context.Background()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := Analyse(ctx, db, set, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
