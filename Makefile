@@ -26,9 +26,10 @@ lint: ## gofmt and go vet.
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## Run the benchmarks (writer alone, then the submission endpoint under load) and print Markdown.
+bench: ## Run the benchmarks: submissions (writer, endpoint under load) and the analysis (pilot, 10⁶ responses).
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/
 	$(GO) run ./cmd/ppbench -requests 30000 -runs 3
+	$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/
 
 assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
 	bash web/assets/refresh.sh

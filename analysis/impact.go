@@ -213,28 +213,37 @@ type measureReliability struct {
 }
 
 func reliability(ctx context.Context, s *session, ms []Measure, overrides map[string]RCIOverride) (map[string]measureReliability, error) {
+	sd1 := make([]sql.NullFloat64, len(ms))
+	dest := make([]any, len(ms))
+	for i := range ms {
+		dest[i] = &sd1[i]
+	}
+	if err := s.conn.QueryRowContext(ctx, baselineSDQuery(ms)).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("analysis: baseline SD: %w", err)
+	}
 	q, err := reliabilityQuery(ms)
 	if err != nil {
 		return nil, err
 	}
-	sd1 := make([]sql.NullFloat64, len(ms))
-	itemVar := make([]sql.NullFloat64, len(ms))
-	totalVar := make([]sql.NullFloat64, len(ms))
-	n := make([]int, len(ms))
-	k := make([]int, len(ms))
-	var dest []any
+	type alphaParts struct {
+		n, k              int
+		itemVar, totalVar sql.NullFloat64
+	}
+	parts := make([]alphaParts, len(ms))
+	dest = dest[:0]
 	for i := range ms {
-		dest = append(dest, &sd1[i], &n[i], &k[i], &itemVar[i], &totalVar[i])
+		dest = append(dest, &parts[i].n, &parts[i].k, &parts[i].itemVar, &parts[i].totalVar)
 	}
 	if err := s.conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("analysis: reliability: %w", err)
 	}
 	out := map[string]measureReliability{}
 	for i, m := range ms {
+		p := parts[i]
 		r := measureReliability{sd1: sd1[i].Float64}
-		alphaOK := n[i] >= 2 && k[i] >= 2 && itemVar[i].Valid && totalVar[i].Valid && totalVar[i].Float64 > 0
+		alphaOK := p.n >= 2 && p.k >= 2 && p.itemVar.Valid && p.totalVar.Valid && p.totalVar.Float64 > 0
 		if alphaOK {
-			r.alpha = float64(k[i]) / float64(k[i]-1) * (1 - itemVar[i].Float64/totalVar[i].Float64)
+			r.alpha = float64(p.k) / float64(p.k-1) * (1 - p.itemVar.Float64/p.totalVar.Float64)
 		}
 		sdOK := sd1[i].Valid
 		if o, ok := overrides[m.ID]; ok {

@@ -8,23 +8,24 @@ func buildRow(sc scopeRef, m Measure, c *cell) Row {
 	if c == nil {
 		c = &cell{}
 	}
-	r.NPre, r.NPost, r.NPaired = c.nPre, c.nPost, c.n
-	n := c.n
+	r.NPre, r.NPost, r.NPaired = c.nPre, c.nPost, c.d.n
+	n := c.d.n
 	if n == 0 {
 		return r
 	}
-	r.MeanPre = num(c.meanPre.Float64, c.meanPre.Valid)
-	r.MeanPost = num(c.meanPost.Float64, c.meanPost.Valid)
-	r.MeanChange = num(c.meanD.Float64, c.meanD.Valid)
-	r.SDChange = num(c.sdD.Float64, c.sdD.Valid && n >= 2)
-	r.sdPositive = n >= 2 && c.distinctD > 1
+	sdD, okD := c.d.sd()
+	sdPre, okPre := c.pre.sd()
+	sdPost, okPost := c.post.sd()
+	r.MeanPre, r.MeanPost, r.MeanChange = num(c.pre.mean, true), num(c.post.mean, true), num(c.d.mean, true)
+	r.SDChange = num(sdD, okD)
+	r.sdPositive = okD && c.maxD > c.minD
 	if r.sdPositive {
-		if t, ok := PairedT(n, c.meanD.Float64, c.sdD.Float64); ok {
+		if t, ok := PairedT(n, c.d.mean, sdD); ok {
 			r.T, r.DF, r.PT = num(t.T, true), num(t.DF, true), num(t.P, true)
 			r.CILow, r.CIHigh, r.DZ = num(t.CILow, true), num(t.CIHigh, true), num(t.DZ, true)
 		}
 	}
-	if g, ok := HedgesGav(n, c.meanD.Float64, c.sdPre.Float64, c.sdPost.Float64); ok && c.sdPre.Valid && c.sdPost.Valid {
+	if g, ok := HedgesGav(n, c.d.mean, sdPre, sdPost); ok && okPre && okPost {
 		r.GAv = num(g, true)
 	}
 	if w, ok := Wilcoxon(c.nNonZero, c.rPlus, c.tieSum, c.zeros); ok {
@@ -43,7 +44,7 @@ func buildRow(sc scopeRef, m Measure, c *cell) Row {
 		r.RCIImproved, r.RCINoChange, r.RCIDeteriorated = count(c.improved), count(c.noChange), count(c.deteriorated)
 	}
 	// Constant input (sessions or change) makes ρ not estimable.
-	if c.distinctSessions > 1 && c.distinctD > 1 {
+	if c.maxSessions > c.minSessions && c.maxD > c.minD {
 		if rho, p, ok := SpearmanFromRankSums(c.sn, c.sx, c.sy, c.sxx, c.syy, c.sxy); ok {
 			r.SpearmanRho, r.PSpearman = num(rho, true), num(p, true)
 		}

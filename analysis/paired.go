@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -60,7 +61,7 @@ func PairedT(n int, meanD, sdD float64) (TTestResult, bool) {
 	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
 	// Two-sided p from the upper tail of |t|: Survival avoids the 1 − CDF cancellation for large t.
 	p := math.Min(1, 2*dist.Survival(math.Abs(t)))
-	half := dist.Quantile(0.975) * se
+	half := tQuantile975(n-1) * se
 	res := TTestResult{
 		T:      t,
 		DF:     df,
@@ -98,4 +99,17 @@ func HedgesGav(n int, meanD, sdPre, sdPost float64) (float64, bool) {
 		return 0, false
 	}
 	return g, true
+}
+
+// tQuantiles caches t₀.₉₇₅ by degrees of freedom: inverting the incomplete beta function is
+// the costliest step of a t test, and an analysis asks for the same few df thousands of times.
+var tQuantiles sync.Map // int → float64
+
+func tQuantile975(df int) float64 {
+	if q, ok := tQuantiles.Load(df); ok {
+		return q.(float64)
+	}
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+	tQuantiles.Store(df, q)
+	return q
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -70,29 +71,16 @@ const base = `WITH long AS (SELECT * FROM pp_long),
 pairs AS (SELECT *, post - pre AS d, round(post - pre, 9) AS dr FROM long WHERE pre IS NOT NULL AND post IS NOT NULL)
 `
 
-// groupingSets groups by measure plus cols within each scope: the programme, each group, each
-// modality and each region.
-func groupingSets(cols ...string) string {
-	base := append([]string{"measure"}, cols...)
-	b := strings.Join(base, ", ")
-	return fmt.Sprintf("GROUPING SETS ((%[1]s), (%[1]s, group_code), (%[1]s, modality), (%[1]s, region))", b)
-}
-
-// scopeColumns labels a grouping-sets row with its scope and key; region rows of groups without a
-// region are dropped by the caller (keyIsNull).
-const scopeColumns = `CASE WHEN GROUPING(group_code) = 0 THEN 'group' WHEN GROUPING(modality) = 0 THEN 'modality'
-		WHEN GROUPING(region) = 0 THEN 'region' ELSE 'overall' END AS scope,
-	CASE WHEN GROUPING(group_code) = 0 THEN group_code WHEN GROUPING(modality) = 0 THEN modality
-		WHEN GROUPING(region) = 0 THEN region ELSE 'all' END AS key`
-
-// momentsQuery returns per scope, key and measure: counts at each timepoint, the paired moments,
-// zero and distinct changes, prevalence and McNemar counts, and RCI category counts. rci is a
-// VALUES list of (measure, s_diff, higher_is_worse, cutoff) built from the first stage.
+// momentsQuery returns per group and measure: counts at each timepoint, the paired moments (mean
+// and variance of change, pre and post), the range of rounded changes and of sessions (to tell a
+// constant input), zero changes, prevalence and McNemar counts, and RCI category counts. The
+// programme, modality and region rows are merged from these in Go (counts add; means and
+// variances combine exactly by Chan's formula), which is far cheaper than grouping the pairs
+// again. rci is a VALUES list of (measure, s_diff, higher_is_worse, cutoff).
 func momentsQuery(rci string) string {
 	return base + `, rci(measure, s_diff, higher_is_worse, cutoff) AS (VALUES ` + rci + `),
 classified AS (
-	SELECT l.*, l.post - l.pre AS d, round(l.post - l.pre, 9) AS dr,
-		(l.post - l.pre) / r.s_diff AS rci, r.higher_is_worse AS hiw, r.cutoff,
+	SELECT l.*, l.post - l.pre AS d, round(l.post - l.pre, 9) AS dr, r.cutoff,
 		CASE WHEN r.s_diff IS NULL OR l.pre IS NULL OR l.post IS NULL THEN NULL
 			WHEN (r.higher_is_worse AND (l.post - l.pre) / r.s_diff <= -1.96) OR (NOT r.higher_is_worse AND (l.post - l.pre) / r.s_diff >= 1.96) THEN
 				CASE WHEN r.cutoff IS NOT NULL AND ((r.higher_is_worse AND l.pre >= r.cutoff AND l.post < r.cutoff)
@@ -100,30 +88,63 @@ classified AS (
 			WHEN (r.higher_is_worse AND (l.post - l.pre) / r.s_diff >= 1.96) OR (NOT r.higher_is_worse AND (l.post - l.pre) / r.s_diff <= -1.96) THEN 'deteriorated'
 			ELSE 'no_change' END AS category
 	FROM long l JOIN rci r USING (measure))
-SELECT ` + scopeColumns + `, measure,
-	count(pre) AS n_pre, count(post) AS n_post,
-	count(d) AS n,
-	avg(d), stddev_samp(d), count(DISTINCT dr), count(*) FILTER (WHERE dr = 0),
-	avg(pre) FILTER (WHERE d IS NOT NULL), stddev_samp(pre) FILTER (WHERE d IS NOT NULL),
-	avg(post) FILTER (WHERE d IS NOT NULL), stddev_samp(post) FILTER (WHERE d IS NOT NULL),
+SELECT group_code, modality, region, measure,
+	count(pre) AS n_pre, count(post) AS n_post, count(d) AS n,
+	avg(d), var_samp(d), min(dr), max(dr), count(*) FILTER (WHERE dr = 0),
+	avg(pre) FILTER (WHERE d IS NOT NULL), var_samp(pre) FILTER (WHERE d IS NOT NULL),
+	avg(post) FILTER (WHERE d IS NOT NULL), var_samp(post) FILTER (WHERE d IS NOT NULL),
 	count(*) FILTER (WHERE d IS NOT NULL AND pre >= cutoff), count(*) FILTER (WHERE d IS NOT NULL AND post >= cutoff),
 	count(*) FILTER (WHERE d IS NOT NULL AND pre >= cutoff AND post < cutoff),
 	count(*) FILTER (WHERE d IS NOT NULL AND pre < cutoff AND post >= cutoff),
 	count(*) FILTER (WHERE category = 'recovered'), count(*) FILTER (WHERE category = 'improved'),
 	count(*) FILTER (WHERE category = 'no_change'), count(*) FILTER (WHERE category = 'deteriorated'),
-	count(DISTINCT sessions) FILTER (WHERE d IS NOT NULL)
+	min(sessions) FILTER (WHERE d IS NOT NULL), max(sessions) FILTER (WHERE d IS NOT NULL)
 FROM classified
-GROUP BY ` + groupingSets() + `
-HAVING NOT (GROUPING(region) = 0 AND region IS NULL)`
+GROUP BY group_code, modality, region, measure`
 }
+
+// higherSets groups by measure plus cols within the programme, each modality and each region.
+// Groups are ranked separately (groupRanksQuery): they hold a few pairs each, so their distinct
+// values do not compress and ranking them with windows would cost a second at 10⁶ responses.
+func higherSets(cols ...string) string {
+	b := strings.Join(append([]string{"measure"}, cols...), ", ")
+	return fmt.Sprintf("GROUPING SETS ((%[1]s), (%[1]s, modality), (%[1]s, region))", b)
+}
+
+const higherScopeColumns = `CASE WHEN GROUPING(modality) = 0 THEN 'modality' WHEN GROUPING(region) = 0 THEN 'region' ELSE 'overall' END AS scope,
+	CASE WHEN GROUPING(modality) = 0 THEN modality WHEN GROUPING(region) = 0 THEN region ELSE 'all' END AS key`
+
+// groupRanksQuery returns per group and measure what Wilcoxon and Spearman need, like
+// wilcoxonQuery and spearmanQuery do for the larger scopes, by ranking each group's short lists
+// of changes and sessions with list functions (average ranks for ties; equality on d rounded to
+// 9 places).
+const groupRanksQuery = `WITH g AS (
+	SELECT group_code, measure, list({'d': round(post - pre, 9), 's': sessions::DOUBLE}) AS l
+	FROM pp_long WHERE pre IS NOT NULL AND post IS NOT NULL GROUP BY group_code, measure),
+r AS (
+	SELECT group_code, measure, list_transform(l, x -> x.d) AS d, list_transform(l, x -> x.s) AS s FROM g),
+k AS (
+	SELECT group_code, measure, d,
+		list_transform(list_filter(d, x -> x <> 0), x -> abs(x)) AS a,
+		list_transform(s, x -> len(list_filter(s, y -> y < x)) + (len(list_filter(s, y -> y = x)) + 1) / 2.0) AS rx,
+		list_transform(d, x -> len(list_filter(d, y -> y < x)) + (len(list_filter(d, y -> y = x)) + 1) / 2.0) AS ry
+	FROM r)
+SELECT group_code, measure,
+	len(a),
+	coalesce(list_sum(list_transform(list_filter(d, x -> x > 0), x -> len(list_filter(a, y -> y < x)) + (len(list_filter(a, y -> y = x)) + 1) / 2.0)), 0),
+	coalesce(list_sum(list_transform(a, x -> len(list_filter(a, y -> y = x)) ^ 2 - 1)), 0),
+	len(d), list_sum(rx), list_sum(ry),
+	list_sum(list_transform(rx, v -> v * v)), list_sum(list_transform(ry, v -> v * v)),
+	list_sum(list_transform(range(1, len(rx) + 1), i -> rx[i] * ry[i]))
+FROM k`
 
 // wilcoxonQuery returns per scope, key and measure the signed-rank sums over non-zero changes:
 // n′, R+ with average ranks for ties of |d| (on d rounded to 9 places), and Σ t(t²−1).
 func wilcoxonQuery() string {
 	return base + `, dvals AS (
-	SELECT ` + scopeColumns + `, measure, ad, count(*) FILTER (WHERE dr > 0) AS pos, count(*) AS t
+	SELECT ` + higherScopeColumns + `, measure, ad, count(*) FILTER (WHERE dr > 0) AS pos, count(*) AS t
 	FROM (SELECT *, abs(dr) AS ad FROM pairs WHERE dr <> 0) p
-	GROUP BY ` + groupingSets("ad") + `
+	GROUP BY ` + higherSets("ad") + `
 	HAVING NOT (GROUPING(region) = 0 AND region IS NULL)),
 ranked AS (
 	SELECT *, coalesce(sum(t) OVER (PARTITION BY scope, key, measure ORDER BY ad ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
@@ -137,8 +158,8 @@ FROM ranked GROUP BY scope, key, measure`
 // distinct (sessions, change) pairs.
 func spearmanQuery() string {
 	return base + `, joint AS (
-	SELECT ` + scopeColumns + `, measure, sessions, dr, count(*) AS c
-	FROM pairs GROUP BY ` + groupingSets("sessions", "dr") + `
+	SELECT ` + higherScopeColumns + `, measure, sessions, dr, count(*) AS c
+	FROM pairs GROUP BY ` + higherSets("sessions", "dr") + `
 	HAVING NOT (GROUPING(region) = 0 AND region IS NULL)),
 sx AS (
 	SELECT scope, key, measure, sessions, sum(c) AS c FROM joint GROUP BY ALL),
@@ -153,47 +174,55 @@ FROM joint j JOIN sxr x USING (scope, key, measure, sessions) JOIN syr y USING (
 GROUP BY j.scope, j.key, j.measure`
 }
 
-// reliabilityQuery returns one row with, per measure, the programme's baseline SD (one counted
-// pre score per participant, unfiltered) and the pieces of Cronbach's α over the counted pre
-// responses that answered every item of the measure (INSTRUMENTS.md §5): complete cases, the sum
-// of item variances and the variance of the total, with points after reversal taken from the
-// instrument definitions. Each answers document is parsed once, into a struct of every item.
+// reliabilityQuery returns one row with, per measure, the pieces of Cronbach's α over the
+// counted pre responses that answered every item of the measure (INSTRUMENTS.md §5): complete
+// cases, item count, the sum of item variances and the variance of the total, with points after
+// reversal taken from the instrument definitions. Each answers document is parsed once, into a
+// struct of every item; an item's points are a list literal indexed by its code, which keeps the
+// query cheap to plan.
 func reliabilityQuery(ms []Measure) (string, error) {
-	var spec, aggs []string
+	var spec, points, flags, aggs []string
 	seen := map[string]bool{}
 	for mi, m := range ms {
-		var points []string
+		var complete, items []string
 		for _, it := range m.Items {
-			if !seen[it.ID] {
-				seen[it.ID] = true
-				spec = append(spec, fmt.Sprintf(`"%s": "INTEGER"`, it.ID))
+			complete = append(complete, "p_"+it.ID+" IS NOT NULL")
+			items = append(items, "p_"+it.ID)
+			if seen[it.ID] {
+				continue
 			}
-			var cases []string
+			seen[it.ID] = true
+			spec = append(spec, fmt.Sprintf(`"%s": "INTEGER"`, it.ID))
+			var list []string
 			for code := 1; code <= it.Options.Len(); code++ {
 				p, err := it.Points(code)
 				if err != nil {
 					return "", err
 				}
-				cases = append(cases, fmt.Sprintf("WHEN %d THEN %v", code, p))
+				list = append(list, strconv.FormatFloat(p, 'g', -1, 64))
 			}
-			points = append(points, fmt.Sprintf("(CASE a.%s %s END)", it.ID, strings.Join(cases, " ")))
+			points = append(points, fmt.Sprintf("list_extract([%s]::DOUBLE[], a.%s) AS p_%s", strings.Join(list, ", "), it.ID, it.ID))
 		}
-		var itemVars []string
-		for _, p := range points {
-			itemVars = append(itemVars, fmt.Sprintf("var_samp(%s) FILTER (WHERE c%d)", p, mi))
+		flags = append(flags, fmt.Sprintf("(%s) AS c%d", strings.Join(complete, " AND "), mi))
+		var vars []string
+		for _, item := range items {
+			vars = append(vars, fmt.Sprintf("var_samp(%s) FILTER (WHERE c%d)", item, mi))
 		}
-		aggs = append(aggs, fmt.Sprintf(`stddev_samp(%s), count(*) FILTER (WHERE c%d), %d, %s, var_samp(%s) FILTER (WHERE c%d)`,
-			ingest.ScoreColumn(m.ID), mi, len(m.Items), strings.Join(itemVars, " + "), strings.Join(points, " + "), mi))
-	}
-	var flags []string
-	for mi, m := range ms {
-		var complete []string
-		for _, it := range m.Items {
-			complete = append(complete, "a."+it.ID+" IS NOT NULL")
-		}
-		flags = append(flags, fmt.Sprintf("%s AS c%d", strings.Join(complete, " AND "), mi))
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE c%d), %d, %s, var_samp(%s) FILTER (WHERE c%d)",
+			mi, len(m.Items), strings.Join(vars, " + "), strings.Join(items, " + "), mi))
 	}
 	return fmt.Sprintf(`SELECT %s FROM (
-	SELECT *, %s FROM (SELECT *, from_json(answers, '{%s}') AS a FROM pp_counted WHERE timepoint = 'pre'))`,
-		strings.Join(aggs, ",\n\t"), strings.Join(flags, ", "), strings.Join(spec, ", ")), nil
+	SELECT *, %s FROM (
+		SELECT %s FROM (SELECT from_json(answers, '{%s}') AS a FROM pp_counted WHERE timepoint = 'pre')))`,
+		strings.Join(aggs, ",\n\t"), strings.Join(flags, ", "), strings.Join(points, ", "), strings.Join(spec, ", ")), nil
+}
+
+// baselineSDQuery returns each measure's programme baseline SD: one counted pre score per
+// participant, unfiltered.
+func baselineSDQuery(ms []Measure) string {
+	var cols []string
+	for _, m := range ms {
+		cols = append(cols, "stddev_samp("+ingest.ScoreColumn(m.ID)+")")
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM pp_counted WHERE timepoint = 'pre'"
 }
