@@ -39,6 +39,10 @@ type Config struct {
 	WriteQueue      int
 	Seed            uint64
 	IfEmpty         bool
+
+	// maxArgs is how many positional arguments the command takes; args holds them after parse.
+	maxArgs int
+	args    []string
 }
 
 // minCellFloor is the smallest cell anyone may configure: below 3, a cell can identify a person
@@ -123,9 +127,10 @@ func (c *Config) parse(command, summary string, args []string, env func(string) 
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q (see peerpulse %s --help)", errUsage, fs.Arg(0), command)
+	if fs.NArg() > c.maxArgs {
+		return fmt.Errorf("%w: unexpected argument %q (see peerpulse %s --help)", errUsage, fs.Arg(c.maxArgs), command)
 	}
+	c.args = fs.Args()
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, s := range used {

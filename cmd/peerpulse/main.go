@@ -24,6 +24,7 @@ func commands() []command {
 		{"serve", "Start the web service: attendee surveys, staff pages and the API.", runServe},
 		{"demo", "Write a realistic synthetic pilot (50 groups) into an empty database.", runDemo},
 		{"analyse", "Analyse the impact (JSON per FORMATS.md, or a table), with disclosure control.", runAnalyse},
+		{"settings", "Show or change programme settings (name, tariff, RCI inputs, instruments asked).", runSettings},
 		{"invites", "Print each open group's invite link (group_code<TAB>URL) for a mail merge.", runInvites},
 	}
 }

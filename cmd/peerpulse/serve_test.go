@@ -65,6 +65,16 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "50 groups") {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
+	// Settings are checked, stored and audited.
+	if out, err := exec.Command(bin, "settings", "--db", db, "tariff_per_facilitator_hour", "cheap").CombinedOutput(); err == nil {
+		t.Fatalf("a bad tariff must be refused: %s", out)
+	}
+	if out, err := exec.Command(bin, "settings", "--db", db, "rci.cbi_work.reliability", "0.87").CombinedOutput(); err != nil {
+		t.Fatalf("settings set: %v %s", err, out)
+	}
+	if out, _ := exec.Command(bin, "settings", "--db", db).Output(); !bytes.Contains(out, []byte("rci.cbi_work.reliability\t0.87")) || !bytes.Contains(out, []byte("tariff_per_facilitator_hour\t90")) {
+		t.Fatalf("settings list:\n%s", out)
+	}
 	// Without a server, invites reads the file itself.
 	offline, err := exec.Command(bin, "invites", "--db", db, "--base-url", "https://survey.example.nhs.uk/").Output()
 	if lines := strings.Split(strings.TrimSpace(string(offline)), "\n"); err != nil || len(lines) != 50 ||
