@@ -120,3 +120,7 @@ func (db *DB) ensureInstruments(ctx context.Context) error {
 // columns follow.
 var responseColumns = strings.Fields(`response_key response_id client_id group_id participant_id timepoint
 	session_id submitted_at source profession career_stage instrument_versions answers texts`)
+
+// AnswersJSON is the canonical JSON text of a set of answers, exactly as stored in the responses
+// table: importers compare content with it.
+func (db *DB) AnswersJSON(answers map[string]int) string { return db.layout.answersJSON(answers) }

@@ -5,7 +5,9 @@ import (
 	"database/sql/driver"
 
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -292,25 +294,29 @@ func (l *loader) responses(b *Batch) error {
 		return err
 	}
 	rows := make([]responseRow, len(b.Responses))
-	for i := range b.Responses {
+	// Scoring is pure and the costliest step of a large import, so it runs on every core.
+	if err := parallel(len(b.Responses), func(i int) error {
+		sc, err := Score(l.set, b.Responses[i])
+		rows[i].Scored = sc
+		rows[i].answersJSON = l.layout.answersJSON(sc.Answers)
+		return err
+	}); err != nil {
+		return err
+	}
+	for i := range rows {
 		r := &b.Responses[i]
-		sc, err := Score(l.set, *r)
-		if err != nil {
-			return err
-		}
 		gid, err := l.group(r.GroupCode)
 		if err != nil {
 			return fmt.Errorf("response %s: %w", r.ResponseID, err)
 		}
-		row := responseRow{Scored: sc, group: gid, person: l.participants[participantKey{gid, r.ParticipantCode}]}
+		rows[i].group, rows[i].person = gid, l.participants[participantKey{gid, r.ParticipantCode}]
 		if r.Timepoint == "session" {
 			sid, ok := l.sessionIDs[sessionKey{gid, r.SessionNo}]
 			if !ok {
 				return fmt.Errorf("response %s: group %s has no session %d", r.ResponseID, r.GroupCode, r.SessionNo)
 			}
-			row.session = sid
+			rows[i].session = sid
 		}
-		rows[i] = row
 	}
 	l.res.Responses = len(rows)
 	for _, r := range rows {
@@ -322,6 +328,32 @@ func (l *loader) responses(b *Batch) error {
 		}
 	}
 	return l.writeResponses(l.layout, rows)
+}
+
+// parallel runs f(0..n-1) on every core; any error is returned (one of them when several fail).
+func parallel(n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/1024))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				if err := f(i); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // uniqueResponseIDs refuses a batch whose given response ids repeat, within itself or against

@@ -14,6 +14,10 @@ var (
 	Roles = []string{"admin", "evaluator", "funder", "facilitator"}
 	// Sources say how a response arrived.
 	Sources = []string{"web", "import", "demo"}
+	// Professions and CareerStages are the coarse descriptors an attendee may give, as fixed lists
+	// so that no free text can identify anyone.
+	Professions  = []string{"GP", "GP trainee", "nurse", "midwife", "pharmacist", "allied health professional", "other"}
+	CareerStages = []string{"trainee", "early career", "mid career", "late career"}
 )
 
 // migrations is the ordered schema history. Keys and foreign keys guard the small programme

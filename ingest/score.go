@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -30,26 +31,14 @@ func Score(set *instrument.Set, r Response) (Scored, error) {
 	if name == "" {
 		name = "(new)"
 	}
-	byInstrument := map[string]map[string]int{}
-	for item, code := range r.Answers {
-		in, _, ok := set.Item(item)
-		if !ok {
-			return out, fmt.Errorf("response %s: unknown item %q", name, item)
-		}
-		if byInstrument[in.ID] == nil {
-			byInstrument[in.ID] = map[string]int{}
-		}
-		byInstrument[in.ID][item] = code
-	}
-	if len(byInstrument) == 0 {
-		return out, fmt.Errorf("response %s: no answered item", name)
-	}
 	var versions []string
-	for _, id := range sortedKeys(byInstrument) {
-		in, _ := set.Get(id)
-		scores, err := in.Score(byInstrument[id])
+	for _, in := range set.All() {
+		scores, answered, err := in.ScoreOwn(r.Answers)
 		if err != nil {
 			return out, fmt.Errorf("response %s: %w", name, err)
+		}
+		if !answered {
+			continue
 		}
 		versions = append(versions, in.ID+"@"+in.Version)
 		for _, s := range scores {
@@ -57,6 +46,16 @@ func Score(set *instrument.Set, r Response) (Scored, error) {
 				Score: s.Value, Valid: s.Valid, Answered: s.Answered})
 		}
 	}
+	// Every answered item must belong to some instrument: count them against the definitions.
+	for item := range r.Answers {
+		if _, _, ok := set.Item(item); !ok {
+			return out, fmt.Errorf("response %s: unknown item %q", name, item)
+		}
+	}
+	if len(versions) == 0 {
+		return out, fmt.Errorf("response %s: no answered item", name)
+	}
+	sort.Strings(versions)
 	out.Versions = strings.Join(versions, " ")
 	return out, nil
 }

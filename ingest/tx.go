@@ -65,6 +65,8 @@ type responseRow struct {
 	group   int32
 	person  int32
 	session any // session id for the pulse, else nil
+	// answersJSON, when set, is the answers already encoded (bulk loads encode them in parallel).
+	answersJSON string
 }
 
 // writeResponses assigns keys (and ids where the source gave none) and appends the responses.
@@ -102,7 +104,11 @@ func (r *responseRow) fill(l layout, v []driver.Value) error {
 	}
 	v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.key, r.ResponseID, nullString(r.ClientID), r.group, r.person, r.Timepoint, r.session
 	v[7], v[8], v[9], v[10], v[11] = r.SubmittedAt.UTC(), r.Source, nullString(r.Profession), nullString(r.CareerStage), r.Versions
-	v[12], v[13] = l.answersJSON(r.Answers), texts
+	answers := r.answersJSON
+	if answers == "" {
+		answers = l.answersJSON(r.Answers)
+	}
+	v[12], v[13] = answers, texts
 	at := len(responseColumns)
 	for _, id := range l.scales {
 		v[at] = nil

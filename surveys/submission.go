@@ -37,10 +37,10 @@ type Result struct {
 	Duplicate bool
 }
 
-// Professions and CareerStages are the coarse descriptors an attendee may give.
+// Professions and CareerStages are the coarse descriptors an attendee may give (ingest's lists).
 var (
-	Professions  = []string{"GP", "GP trainee", "nurse", "midwife", "pharmacist", "allied health professional", "other"}
-	CareerStages = []string{"trainee", "early career", "mid career", "late career"}
+	Professions  = ingest.Professions
+	CareerStages = ingest.CareerStages
 )
 
 // ValidationError lists what is wrong with a submission, field by field.

@@ -40,6 +40,10 @@ type Config struct {
 	Seed            uint64
 	IfEmpty         bool
 
+	ImportGroups, ImportSessions, ImportAttendance, ImportResponses string
+	Partial, DryRun                                                 bool
+	Rejects                                                         string
+
 	// maxArgs is how many positional arguments the command takes; args holds them after parse.
 	maxArgs int
 	args    []string
@@ -94,6 +98,13 @@ func (c *Config) settings() []setting {
 		{"modality", "", "only groups of this modality", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Modality, n, c.Modality, u) }},
 		{"region", "", "only groups of this region", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Region, n, c.Region, u) }},
 		{"profession", "", "only participants who gave this profession at baseline", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Profession, n, c.Profession, u) }},
+		{"groups", "", "groups file (.csv or .xlsx)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.ImportGroups, n, c.ImportGroups, u) }},
+		{"sessions", "", "sessions file", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.ImportSessions, n, c.ImportSessions, u) }},
+		{"attendance", "", "attendance file", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.ImportAttendance, n, c.ImportAttendance, u) }},
+		{"responses", "", "responses file", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.ImportResponses, n, c.ImportResponses, u) }},
+		{"partial", "", "write the valid rows even when some are rejected", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.Partial, n, c.Partial, u) }},
+		{"rejects", "", "write the rejected rows, with reasons, to this CSV file", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Rejects, n, c.Rejects, u) }},
+		{"dry-run", "", "check and report only; write nothing", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.DryRun, n, c.DryRun, u) }},
 		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
 		{"if-empty", "", "do nothing (and succeed) when the database already holds a programme", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.IfEmpty, n, c.IfEmpty, u) }},
 	}

@@ -23,6 +23,7 @@ func commands() []command {
 	return []command{
 		{"serve", "Start the web service: attendee surveys, staff pages and the API.", runServe},
 		{"demo", "Write a realistic synthetic pilot (50 groups) into an empty database.", runDemo},
+		{"import", "Import groups, sessions, attendance and responses from CSV or XLSX, checking every row first.", runImport},
 		{"analyse", "Analyse the impact (JSON per FORMATS.md, or a table), with disclosure control.", runAnalyse},
 		{"settings", "Show or change programme settings (name, tariff, RCI inputs, instruments asked).", runSettings},
 		{"invites", "Print each open group's invite link (group_code<TAB>URL) for a mail merge.", runInvites},
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "peerpulse %s: %v\n", c.name, err)
 			return 2
+		case errors.Is(err, errSilentFailure):
+			return 1
 		default:
 			fmt.Fprintf(stderr, "peerpulse %s: %v\n", c.name, err)
 			return 1

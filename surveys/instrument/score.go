@@ -25,20 +25,34 @@ func (in *Instrument) Score(answers map[string]int) ([]Score, error) {
 	if err := in.checkAnswers(answers); err != nil {
 		return nil, err
 	}
+	scores, _, _ := in.ScoreOwn(answers)
+	return scores, nil
+}
+
+// ScoreOwn scores the instrument from the answers to its own items, ignoring any other item in
+// answers, so that a response covering several instruments is scored without splitting it. It
+// reports whether any of its items was answered, and an error for an out-of-range code.
+func (in *Instrument) ScoreOwn(answers map[string]int) ([]Score, bool, error) {
+	any := false
+	for i := range in.Items {
+		it := &in.Items[i]
+		if code, given := answers[it.ID]; given {
+			if err := it.checkCode(code); err != nil {
+				return nil, false, fmt.Errorf("instrument %q: %w", in.ID, err)
+			}
+			any = true
+		}
+	}
 	scores := make([]Score, 0, len(in.Scales))
-	byID := make(map[string]Score, len(in.Scales))
 	for i := range in.Scales {
 		sc := &in.Scales[i]
-		var s Score
 		if sc.IsComposite() {
-			s = compositeScore(sc, byID)
+			scores = append(scores, compositeScore(sc, scores))
 		} else {
-			s = in.itemScore(sc, answers)
+			scores = append(scores, in.itemScore(sc, answers))
 		}
-		byID[sc.ID] = s
-		scores = append(scores, s)
 	}
-	return scores, nil
+	return scores, any, nil
 }
 
 // checkAnswers fails on the first bad answer, in item order and then unknown
@@ -77,11 +91,18 @@ func (in *Instrument) itemScore(sc *Scale, answers map[string]int) Score {
 	return s
 }
 
-func compositeScore(sc *Scale, parts map[string]Score) Score {
+// compositeScore averages parts scored earlier in the same instrument (a definition lists a
+// composite after its parts); there are a handful, so a scan beats a map.
+func compositeScore(sc *Scale, earlier []Score) Score {
 	s := Score{Scale: sc.ID, Valid: true}
 	var sum float64
 	for _, id := range sc.Composite {
-		p := parts[id]
+		var p Score
+		for _, e := range earlier {
+			if e.Scale == id {
+				p = e
+			}
+		}
 		s.Answered += p.Answered
 		s.Valid = s.Valid && p.Valid
 		sum += p.Value
