@@ -6,7 +6,8 @@ ADDR  ?= 127.0.0.1:8080
 SEED  ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test lint bench assets clean
+.PHONY: help build run test lint bench fuzz assets clean
+FUZZTIME ?= 2m
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,18 +19,23 @@ run: build ## Build, load the demo pilot into an empty data/peerpulse.duckdb, se
 	./$(BIN) demo --db $(DB) --seed $(SEED) --if-empty
 	./$(BIN) serve --db $(DB) --addr $(ADDR)
 
-test: lint ## Lint, then run every test against real DuckDB files and real HTTP (race detector on).
+test: lint ## Lint, run every test (real DuckDB files, HTTP, Chromium; race detector on), then fuzz briefly.
 	$(GO) test -race -count=1 ./...
+	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime 10s ./ingest/tabular/
+
+fuzz: ## Fuzz the file row parser for FUZZTIME (default 2m); crashers land in testdata/fuzz as regression seeds.
+	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime $(FUZZTIME) ./ingest/tabular/
 
 lint: ## gofmt and go vet.
 	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## Run the benchmarks: submissions (writer, endpoint under load) and the analysis (pilot, 10⁶ responses).
+bench: ## Run the benchmarks: submissions, analysis (pilot, 10⁶ responses), import of 10⁶ rows.
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/
 	$(GO) run ./cmd/ppbench -requests 30000 -runs 3
 	$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/
+	$(GO) test -run '^$$' -bench Import -benchtime 1x -count 3 -timeout 30m ./ingest/importer/
 
 assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
 	bash web/assets/refresh.sh

@@ -65,7 +65,7 @@ func Run(ctx context.Context, db *ingest.DB, set *instrument.Set, f Files, o Opt
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{db: db, set: set, o: o, ex: ex, res: &Result{}, groups: map[string]bool{},
+	im := &importer{db: db, set: set, o: o, ex: ex, res: &Result{DryRun: o.DryRun}, groups: map[string]bool{},
 		sessions: map[sessionKey]bool{}, seen: map[string]string{}}
 	steps := []struct {
 		kind, path string

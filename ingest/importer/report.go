@@ -33,7 +33,8 @@ type Result struct {
 	Summaries []Summary
 	Rejects   []Reject
 	Warnings  []string // e.g. unknown columns, which are ignored
-	Written   bool     // false when nothing was written (dry run, or rejects without --partial)
+	Written   bool     // false when nothing was written (dry run, rejects without --partial, or nothing new)
+	DryRun    bool
 	Elapsed   time.Duration
 }
 
@@ -42,13 +43,9 @@ func (r *Result) WriteReport(w io.Writer) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
 	}
-	verb := "imported"
-	if !r.Written {
-		verb = "valid"
-	}
 	for _, s := range r.Summaries {
-		fmt.Fprintf(w, "%-10s %s: %d rows read, %d %s, %d skipped as already stored, %d rejected\n",
-			s.Kind, s.Path, s.Read, s.Imported, verb, s.Duplicates, s.Rejected)
+		fmt.Fprintf(w, "%-10s %s: %d rows read, %d new, %d already stored (skipped), %d rejected\n",
+			s.Kind, s.Path, s.Read, s.Imported, s.Duplicates, s.Rejected)
 	}
 	if len(r.Rejects) > 0 {
 		fmt.Fprintf(w, "\nRejected rows (%d):\n", len(r.Rejects))
@@ -63,10 +60,12 @@ func (r *Result) WriteReport(w io.Writer) {
 	switch {
 	case r.Written:
 		fmt.Fprintf(w, "\nImported in %s.\n", r.Elapsed.Round(time.Millisecond))
+	case r.DryRun:
+		fmt.Fprintf(w, "\nDry run: nothing was written.\n")
 	case len(r.Rejects) > 0:
 		fmt.Fprintf(w, "\nNothing was written. Correct the rows above, or import the valid rows with --partial.\n")
 	default:
-		fmt.Fprintf(w, "\nDry run: nothing was written.\n")
+		fmt.Fprintf(w, "\nNothing new to import: every row is already stored.\n")
 	}
 }
 
