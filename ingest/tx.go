@@ -76,8 +76,13 @@ func (tc *txConn) writeResponses(l layout, rows []responseRow) error {
 		return err
 	}
 	cols := append(slices.Clone(responseColumns), l.scoreColumns()...)
-	values := make([]driver.Value, len(cols))
-	return tc.appendRows("responses", cols, func(add func(...driver.Value) error) error {
+	return tc.appendRows("responses", cols, emitResponses(l, rows, keys))
+}
+
+// emitResponses gives rows, with their keys, to an Appender of the responses table.
+func emitResponses(l layout, rows []responseRow, keys []int64) func(add func(...driver.Value) error) error {
+	return func(add func(...driver.Value) error) error {
+		values := make([]driver.Value, len(responseColumns)+len(l.scales))
 		for i := range rows {
 			r := &rows[i]
 			r.key = keys[i]
@@ -89,7 +94,7 @@ func (tc *txConn) writeResponses(l layout, rows []responseRow) error {
 			}
 		}
 		return nil
-	})
+	}
 }
 
 // fill writes the row's values in column order (responseColumns, then the score columns),

@@ -80,21 +80,7 @@ func (w *Writer) appendResponses(ctx context.Context, rows []responseRow) error 
 	if err != nil {
 		return err
 	}
-	l := w.db.layout
-	values := make([]driver.Value, len(w.responseApp.columns))
-	return w.flush(ctx, &w.responseApp, func(add func(...driver.Value) error) error {
-		for i := range rows {
-			r := &rows[i]
-			r.key = keys[i]
-			if err := r.fill(l, values); err != nil {
-				return err
-			}
-			if err := add(values...); err != nil {
-				return fmt.Errorf("response %s: %w", r.ResponseID, err)
-			}
-		}
-		return nil
-	})
+	return w.flush(ctx, &w.responseApp, emitResponses(w.db.layout, rows, keys))
 }
 
 // idPool hands out ids from a sequence, reserving them in blocks so that a batch costs no

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 	"github.com/peerpulse/peerpulse/analysis"
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
-	"github.com/peerpulse/peerpulse/web"
 )
 
 func runAnalyse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,42 +63,16 @@ func analyseFile(ctx context.Context, cfg Config) (*analysis.Results, error) {
 	})
 }
 
-// analyseFromServer asks the running server, because DuckDB lets no other process open the file.
+// analyseFromServer asks the running server for the results.
 func analyseFromServer(ctx context.Context, cfg Config) (*analysis.Results, error) {
-	key, err := readSecret(cfg)
-	if err != nil {
-		return nil, err
-	}
 	q := url.Values{"comparison": {cfg.Comparison}, "min_cell": {strconv.Itoa(cfg.MinCell)},
 		"modality": {cfg.Modality}, "region": {cfg.Region}, "profession": {cfg.Profession}}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+cfg.Addr+"/api/v1/impact?"+q.Encode(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+web.CLIToken(key))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s is held by another process, and no peerpulse server answers at %s (give its address with --addr): %w", cfg.DB, cfg.Addr, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, fmt.Errorf("the server at %s refused: %s %s", cfg.Addr, resp.Status, body)
-	}
 	var res analysis.Results
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("read the server's results: %w", err)
-	}
-	return &res, nil
-}
-
-// readSecret reads the key with which CLI commands authenticate to the running server.
-func readSecret(cfg Config) ([]byte, error) {
-	raw, err := os.ReadFile(cfg.SecretKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("%s is held by a running server, and its secret key %s cannot be read to ask it: %w", cfg.DB, cfg.SecretKeyFile, err)
-	}
-	return parseSecret(cfg.SecretKeyFile, raw)
+	err := askServer(ctx, cfg, "/api/v1/impact", q, 2*time.Minute, func(body io.Reader) error {
+		if err := json.NewDecoder(body).Decode(&res); err != nil {
+			return fmt.Errorf("read the server's results: %w", err)
+		}
+		return nil
+	})
+	return &res, err
 }

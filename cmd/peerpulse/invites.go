@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/surveys"
-	"github.com/peerpulse/peerpulse/web"
 )
 
 func runInvites(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,30 +41,10 @@ func runInvites(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return err
 }
 
-// invitesFromServer asks the running server for the links, because DuckDB lets no other
-// process open a file that the server holds.
+// invitesFromServer asks the running server for the links.
 func invitesFromServer(ctx context.Context, cfg Config, base string, stdout io.Writer) error {
-	key, err := readSecret(cfg)
-	if err != nil {
+	return askServer(ctx, cfg, "/api/v1/invites", url.Values{"base_url": {base}}, 30*time.Second, func(body io.Reader) error {
+		_, err := io.Copy(stdout, body)
 		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	u := "http://" + cfg.Addr + "/api/v1/invites?base_url=" + url.QueryEscape(base)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+web.CLIToken(key))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s is held by another process, and no peerpulse server answers at %s (give its address with --addr): %w", cfg.DB, cfg.Addr, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return fmt.Errorf("the server at %s refused: %s %s", cfg.Addr, resp.Status, body)
-	}
-	_, err = io.Copy(stdout, resp.Body)
-	return err
+	})
 }
