@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func benchDB(b *testing.B, scale int) *ingest.DB {
 	set, _ := instrument.Load()
 	dir := filepath.Join(os.TempDir(), "peerpulse-bench")
 	os.MkdirAll(dir, 0o755)
-	path := filepath.Join(dir, "analysis-scale-"+itoa(scale)+"-v1.duckdb")
+	path := filepath.Join(dir, "analysis-scale-"+strconv.Itoa(scale)+"-v1.duckdb")
 	fresh := false
 	if _, err := os.Stat(path); err != nil {
 		path += ".building"
@@ -61,17 +62,6 @@ func benchDB(b *testing.B, scale int) *ingest.DB {
 	db.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
 	b.ReportMetric(float64(n), "responses")
 	return db
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	if s == "" {
-		return "0"
-	}
-	return s
 }
 
 // BenchmarkAnalyse times a full analysis (all measures × all scopes, with disclosure control and

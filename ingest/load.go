@@ -67,21 +67,13 @@ type loader struct {
 	participants map[participantKey]int32
 }
 
-type sessionKey struct {
-	group int32
-	no    int
-}
-
-type participantKey struct {
-	group int32
-	code  string
-}
-
 func (l *loader) groups(b *Batch) error {
-	existing, err := l.groupIDsByCode()
+	d, err := readDirectory(l.ctx, l.conn)
 	if err != nil {
 		return err
 	}
+	existing := d.groups
+	l.sessionIDs, l.participants = d.sessions, d.participants
 	seen := map[string]bool{}
 	for i, g := range b.Groups {
 		if existing[g.Code] != 0 || seen[g.Code] {
@@ -111,24 +103,6 @@ func (l *loader) groups(b *Batch) error {
 	return err
 }
 
-func (l *loader) groupIDsByCode() (map[string]int32, error) {
-	rows, err := l.conn.QueryContext(l.ctx, `SELECT group_code, group_id FROM groups`)
-	if err != nil {
-		return nil, fmt.Errorf("read groups: %w", err)
-	}
-	defer rows.Close()
-	m := map[string]int32{}
-	for rows.Next() {
-		var code string
-		var id int32
-		if err := rows.Scan(&code, &id); err != nil {
-			return nil, err
-		}
-		m[code] = id
-	}
-	return m, rows.Err()
-}
-
 func (l *loader) group(code string) (int32, error) {
 	if id, ok := l.groupIDs[code]; ok {
 		return id, nil
@@ -137,24 +111,6 @@ func (l *loader) group(code string) (int32, error) {
 }
 
 func (l *loader) sessions(b *Batch) error {
-	rows, err := l.conn.QueryContext(l.ctx, `SELECT group_id, session_no, session_id FROM sessions`)
-	if err != nil {
-		return fmt.Errorf("read sessions: %w", err)
-	}
-	l.sessionIDs = map[sessionKey]int32{}
-	for rows.Next() {
-		var k sessionKey
-		var id int32
-		if err := rows.Scan(&k.group, &k.no, &id); err != nil {
-			rows.Close()
-			return err
-		}
-		l.sessionIDs[k] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	ids, err := l.reserve("session_id_seq", len(b.Sessions))
 	if err != nil {
 		return err
@@ -190,24 +146,6 @@ func (l *loader) sessions(b *Batch) error {
 // createParticipants creates every (group, code) that attendance or responses mention and the
 // database does not hold yet.
 func (l *loader) createParticipants(b *Batch) error {
-	rows, err := l.conn.QueryContext(l.ctx, `SELECT group_id, code, participant_id FROM participants`)
-	if err != nil {
-		return fmt.Errorf("read participants: %w", err)
-	}
-	l.participants = map[participantKey]int32{}
-	for rows.Next() {
-		var k participantKey
-		var id int32
-		if err := rows.Scan(&k.group, &k.code, &id); err != nil {
-			rows.Close()
-			return err
-		}
-		l.participants[k] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	var missing []participantKey
 	need := func(group, code string) error {
 		gid, err := l.group(group)

@@ -189,67 +189,25 @@ func clientHash(client string) uint64 {
 
 // loadClients reads the hash of every stored client id, once at start.
 func (w *Writer) loadClients(ctx context.Context) error {
-	rows, err := w.conn.QueryContext(ctx, `SELECT client_id FROM responses WHERE client_id IS NOT NULL`)
+	err := scanRows(ctx, w.conn, `SELECT client_id FROM responses WHERE client_id IS NOT NULL`, func(r *sql.Rows) error {
+		var client string
+		err := r.Scan(&client)
+		w.clients[clientHash(client)] = struct{}{}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("writer: load client ids: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var client string
-		if err := rows.Scan(&client); err != nil {
-			return fmt.Errorf("writer: load client ids: %w", err)
-		}
-		w.clients[clientHash(client)] = struct{}{}
-	}
-	return rows.Err()
+	return nil
 }
 
 // loadDirectory reads every group, session and participant id into the writer's caches.
 func (w *Writer) loadDirectory(ctx context.Context) error {
-	w.groups = map[string]int32{}
-	w.sessions = map[sessionKey]int32{}
-	queries := []struct {
-		sql  string
-		scan func(*sql.Rows) error
-	}{
-		{`SELECT group_code, group_id FROM groups`, func(r *sql.Rows) error {
-			var code string
-			var id int32
-			err := r.Scan(&code, &id)
-			w.groups[code] = id
-			return err
-		}},
-		{`SELECT group_id, session_no, session_id FROM sessions`, func(r *sql.Rows) error {
-			var k sessionKey
-			var id int32
-			err := r.Scan(&k.group, &k.no, &id)
-			w.sessions[k] = id
-			return err
-		}},
-		{`SELECT group_id, code, participant_id FROM participants`, func(r *sql.Rows) error {
-			var k participantKey
-			var id int32
-			err := r.Scan(&k.group, &k.code, &id)
-			w.participants[k] = id
-			return err
-		}},
+	d, err := readDirectory(ctx, w.conn)
+	if err != nil {
+		return fmt.Errorf("writer: %w", err)
 	}
-	for _, q := range queries {
-		rows, err := w.conn.QueryContext(ctx, q.sql)
-		if err != nil {
-			return fmt.Errorf("writer: load directory: %w", err)
-		}
-		for rows.Next() {
-			if err := q.scan(rows); err != nil {
-				rows.Close()
-				return fmt.Errorf("writer: load directory: %w", err)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("writer: load directory: %w", err)
-		}
-	}
+	w.groups, w.sessions, w.participants = d.groups, d.sessions, d.participants
 	return nil
 }
 
@@ -288,15 +246,18 @@ func (w *Writer) session(ctx context.Context, k sessionKey) (int32, error) {
 }
 
 func (w *Writer) reloadProgramme(ctx context.Context) error {
-	participants := w.participants
-	err := w.loadDirectory(ctx)
+	claimed := w.participants
+	if err := w.loadDirectory(ctx); err != nil {
+		w.participants = claimed
+		return err
+	}
 	// Participants claimed in the open batch have id 0 and are not in the database yet.
-	for k, id := range participants {
+	for k, id := range claimed {
 		if id == 0 {
 			w.participants[k] = 0
 		}
 	}
-	return err
+	return nil
 }
 
 // participant tells whether (group, code) exists. The cache is authoritative: it was loaded

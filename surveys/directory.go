@@ -73,13 +73,6 @@ func (d *directory) lookup(ctx context.Context, token string, table func() map[s
 	return inv, ok, nil
 }
 
-// Invalidate makes the next lookup re-read the database, after groups or sessions change.
-func (d *directory) Invalidate() {
-	d.mu.Lock()
-	d.loaded = time.Time{}
-	d.mu.Unlock()
-}
-
 func (d *directory) reload(ctx context.Context) error {
 	invites, pulses, err := readInvites(ctx, d.db)
 	if err != nil {

@@ -124,9 +124,6 @@ func newGenerator(set *instrument.Set, o Options) (*generator, error) {
 
 func (g *generator) pick(list []string) string { return list[g.rnd.IntN(len(list))] }
 
-// between returns a uniform float in [lo, hi).
-func (g *generator) between(lo, hi float64) float64 { return lo + (hi-lo)*g.rnd.Float64() }
-
 // group adds one group with its sessions, attendees, attendance and responses.
 func (g *generator) group(b *ingest.Batch, n int, code, modality, label string, professions []string) {
 	region := regions[(n*3)%len(regions)]

@@ -47,12 +47,6 @@ func (c columns) get(row tabular.Row, name string) string {
 	return strings.TrimSpace(row.Cells[i])
 }
 
-// has tells whether the file has the column.
-func (c columns) has(name string) bool {
-	_, ok := c.index[name]
-	return ok
-}
-
 // rowErrors collects the rejects of one row; the row is refused when any was added.
 type rowErrors struct {
 	kind string
