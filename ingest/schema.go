@@ -127,4 +127,25 @@ var migrations = []migration{
 			detail   VARCHAR
 		)`,
 	}},
+	// Staff sign-in: a session or an API token is a random secret held by the browser or script;
+	// only its SHA-256 is stored, so a copy of the database signs no one in.
+	{name: "staff sessions and API tokens", statements: []string{
+		`CREATE TABLE staff_sessions (
+			token_hash   VARCHAR PRIMARY KEY,
+			account_id   INTEGER NOT NULL REFERENCES staff_accounts (account_id),
+			created_at   TIMESTAMP NOT NULL,
+			last_seen_at TIMESTAMP NOT NULL,
+			expires_at   TIMESTAMP NOT NULL
+		)`,
+		`CREATE SEQUENCE api_token_id_seq`,
+		`CREATE TABLE api_tokens (
+			token_id     INTEGER PRIMARY KEY,
+			account_id   INTEGER NOT NULL REFERENCES staff_accounts (account_id),
+			name         VARCHAR NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 100),
+			token_hash   VARCHAR NOT NULL UNIQUE,
+			created_at   TIMESTAMP NOT NULL,
+			last_used_at TIMESTAMP,
+			revoked_at   TIMESTAMP
+		)`,
+	}},
 }

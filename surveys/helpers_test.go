@@ -80,13 +80,17 @@ func newLimitedFixture(t testing.TB, submitRate int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.app = web.NewApp(web.Options{Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))})
+	f.app = web.NewApp(web.Options{Logger: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError})),
+		CSRFKey: testCSRFKey})
 	web.MountAssets(f.app)
 	if err := surveys.Register(f.app, surveys.Deps{Service: svc, SubmitRate: submitRate}); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
+
+// testCSRFKey signs the CSRF tokens of the fixture's forms, so a test client can post them.
+var testCSRFKey = []byte("surveys test csrf key")
 
 // testLog shows the app's error log in the test's output: a 500 then says why.
 type testLog struct{ t testing.TB }
@@ -132,6 +136,14 @@ func (c *client) do(req *http.Request) response {
 	c.t.Helper()
 	req.Header.Set("Accept", "text/html")
 	c.mu.Lock()
+	if req.Method == "POST" {
+		// As a browser that loaded our form: the binding cookie (given by any earlier page,
+		// or made up here) and the form's token.
+		if _, ok := c.jar[web.CSRFCookie]; !ok {
+			c.jar[web.CSRFCookie] = &http.Cookie{Name: web.CSRFCookie, Value: "AAAAAAAAAAAAAAAAAAAAAA"}
+		}
+		req.Header.Set(web.CSRFHeader, web.CSRFToken(testCSRFKey, c.jar[web.CSRFCookie].Value))
+	}
 	for _, ck := range c.jar {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
 	}

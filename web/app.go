@@ -36,11 +36,16 @@ type Options struct {
 	// HSTS tells browsers to use HTTPS only. Set it when clients reach the service over
 	// HTTPS (directly or through a TLS-terminating proxy), never for plain-HTTP local runs.
 	HSTS bool
+	// CSRFKey signs the CSRF tokens of HTML forms; empty means a random key per process
+	// (forms open across a restart then need a reload).
+	CSRFKey []byte
+	// SecureCookies marks cookies Secure even when TLS ends at a proxy in front of us.
+	SecureCookies bool
 }
 
 // NewApp returns a Fiber app with web's error handling and middleware installed, in this
 // order: security headers (first, so every response carries them), request id, access
-// log, panic recovery. Mount routes and assets (MountAssets) on the result.
+// log, panic recovery, CSRF check of form posts. Mount routes and assets (MountAssets) on the result.
 func NewApp(o Options) *fiber.App {
 	o = o.withDefaults()
 	app := fiber.New(fiber.Config{
@@ -58,12 +63,16 @@ func NewApp(o Options) *fiber.App {
 		EnableStackTrace:  true,
 		StackTraceHandler: logPanic(o.Logger),
 	}))
+	app.Use(csrf(o.CSRFKey, o.SecureCookies || o.HSTS))
 	return app
 }
 
 func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(o.CSRFKey) == 0 {
+		o.CSRFKey = []byte(newNonce())
 	}
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -74,7 +73,7 @@ func prepareErrorResponse(c *fiber.Ctx, p Problem) {
 // wantsProblem tells programs from people: API paths always get JSON, as does any client
 // whose best match is JSON. Browsers ask for text/html first, and so get a page.
 func wantsProblem(c *fiber.Ctx) bool {
-	if p := c.Path(); p == "/api" || strings.HasPrefix(p, "/api/") {
+	if IsAPI(c) {
 		return true
 	}
 	switch c.Accepts(fiber.MIMETextHTML, MIMEProblemJSON, fiber.MIMEApplicationJSON) {
@@ -103,6 +102,9 @@ func friendlyText(p Problem, ours bool) (string, []string) {
 			"If you pasted the web address, check you copied the entire address.",
 		}
 	case p.Status == fiber.StatusUnauthorized || p.Status == fiber.StatusForbidden:
+		if ours && p.Detail != "" {
+			return "You cannot do this here", []string{p.Detail}
+		}
 		return "You cannot view this page", []string{"You may need to sign in again."}
 	case p.Status == fiber.StatusRequestEntityTooLarge:
 		return "The information you sent is too large", []string{"Go back and try sending less."}

@@ -28,7 +28,7 @@ func TestErrorResponses(t *testing.T) {
 			404, MIMEProblemJSON, []string{`"status":404`}, nil},
 		{"curl gets a page", "GET", "/nope", "", []string{"Accept", "*/*"},
 			404, "text/html; charset=utf-8", []string{"Page not found"}, nil},
-		{"field errors as json", "POST", "/api/answers", "{}", nil,
+		{"field errors as json", "POST", "/api/answers", "{}", []string{"Content-Type", "application/json"},
 			422, MIMEProblemJSON, []string{`"errors":[{"field":"score","message":"Enter a number from 0 to 4"}]`}, nil},
 		{"field errors for a person", "POST", "/answers", "", []string{"Accept", browser},
 			422, "text/html; charset=utf-8", []string{"There is a problem with your request", "Some answers need correcting.", `<a href="#score">Enter a number from 0 to 4</a>`}, nil},

@@ -52,6 +52,7 @@ func newTestApp(t *testing.T) (*fiber.App, *safeBuffer) {
 		Logger:    slog.New(slog.NewJSONHandler(logs, nil)),
 		Views:     views,
 		BodyLimit: 4 << 10,
+		CSRFKey:   testCSRFKey,
 	})
 	MountAssets(app)
 	app.Get("/hello", func(c *fiber.Ctx) error {
@@ -69,6 +70,12 @@ func newTestApp(t *testing.T) (*fiber.App, *safeBuffer) {
 	app.Post("/echo", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	return app, logs
 }
+
+// testCSRFKey and testBinding make the CSRF token a test browser holds.
+var (
+	testCSRFKey = []byte("test csrf key")
+	testBinding = "AAAAAAAAAAAAAAAAAAAAAA"
+)
 
 // response is what a test checks of one round trip.
 type response struct {
@@ -94,6 +101,12 @@ func send(app *fiber.App, method, target, body string, headers ...string) (respo
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, target, r)
+	if method != "GET" && method != "HEAD" {
+		// A browser that loaded our form: it holds the binding cookie and sends the token.
+		// Tests of the CSRF check itself override either through headers.
+		req.AddCookie(&http.Cookie{Name: CSRFCookie, Value: testBinding})
+		req.Header.Set(CSRFHeader, CSRFToken(testCSRFKey, testBinding))
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

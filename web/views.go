@@ -25,6 +25,12 @@ type Page struct {
 	Programme string
 	// Nonce is the request's CSP nonce; Render fills it in.
 	Nonce string
+	// CSRF is the token every state-changing form carries ({{template "csrf" $}}); Render
+	// fills it in.
+	CSRF string
+	// SignedIn is the staff member using the page, nil for attendees; Render fills it in from
+	// what the sign-in middleware stored with SetSignedIn.
+	SignedIn *SignedIn
 	// Data is whatever the page template needs.
 	Data any
 }
@@ -109,6 +115,10 @@ func parsePage(base *template.Template, fsys fs.FS, file string) (*template.Temp
 func (v *Views) Render(c *fiber.Ctx, status int, page string, p Page) error {
 	if nonce, ok := c.Locals(NonceKey).(string); ok {
 		p.Nonce = nonce
+	}
+	p.CSRF = CSRF(c)
+	if p.SignedIn == nil {
+		p.SignedIn, _ = c.Locals(signedInKey).(*SignedIn)
 	}
 	var buf bytes.Buffer
 	if err := v.execute(&buf, page, p); err != nil {
