@@ -57,11 +57,11 @@ func TestExportParquet(t *testing.T) {
 	}
 	// The pseudonyms join across the files, and the scores are the stored ones.
 	checks := map[string]string{
-		"responses whose participant is unknown":           `SELECT count(*)::VARCHAR FROM 'DIR/responses.parquet' ANTI JOIN 'DIR/participants.parquet' USING (participant)`,
-		"answers whose response is unknown":                `SELECT count(*)::VARCHAR FROM 'DIR/answers.parquet' ANTI JOIN 'DIR/responses.parquet' USING (response)`,
-		"attendance whose participant is unknown":          `SELECT count(*)::VARCHAR FROM 'DIR/attendance.parquet' ANTI JOIN 'DIR/participants.parquet' USING (participant)`,
-		"duplicate pseudonyms":                             `SELECT (count(*) - count(DISTINCT participant))::VARCHAR FROM 'DIR/participants.parquet'`,
-		"score sums that differ from the live database":    `SELECT (abs((SELECT sum(s_cbi_work) FROM 'DIR/responses.parquet') - (SELECT sum(s_cbi_work) FROM responses)) > 1e-6)::INT::VARCHAR`,
+		"responses whose participant is unknown":            `SELECT count(*)::VARCHAR FROM 'DIR/responses.parquet' ANTI JOIN 'DIR/participants.parquet' USING (participant)`,
+		"answers whose response is unknown":                 `SELECT count(*)::VARCHAR FROM 'DIR/answers.parquet' ANTI JOIN 'DIR/responses.parquet' USING (response)`,
+		"attendance whose participant is unknown":           `SELECT count(*)::VARCHAR FROM 'DIR/attendance.parquet' ANTI JOIN 'DIR/participants.parquet' USING (participant)`,
+		"duplicate pseudonyms":                              `SELECT (count(*) - count(DISTINCT participant))::VARCHAR FROM 'DIR/participants.parquet'`,
+		"score sums that differ from the live database":     `SELECT (abs((SELECT sum(s_cbi_work) FROM 'DIR/responses.parquet') - (SELECT sum(s_cbi_work) FROM responses)) > 1e-6)::INT::VARCHAR`,
 		"pre-post pairs that differ from the live database": `SELECT ((SELECT count(*) FROM (SELECT participant FROM 'DIR/responses.parquet' WHERE timepoint IN ('pre','post') GROUP BY 1 HAVING count(DISTINCT timepoint) = 2)) - (SELECT count(*) FROM (SELECT participant_id FROM responses WHERE timepoint IN ('pre','post') GROUP BY 1 HAVING count(DISTINCT timepoint) = 2)))::VARCHAR`,
 	}
 	for name, query := range checks {
