@@ -50,6 +50,7 @@ func Register(r fiber.Router, d Deps) error {
 	h := &handler{Deps: d, views: views}
 	r.Get("/", h.homeShow)
 	r.Get("/api/v1/impact", web.RequireCLIToken(d.CLISecret), h.apiImpact)
+	r.Get("/api/v1/backup", web.RequireCLIToken(d.CLISecret), h.apiBackup)
 	return nil
 }
 
