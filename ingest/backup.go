@@ -213,6 +213,10 @@ func (d Digests) Diff(other Digests) string {
 // whether two databases hold the same data.
 func (db *DB) Digest(ctx context.Context) (Digests, error) { return digest(ctx, db.sql) }
 
+// DigestFile reads the digests of a peerpulse database file that no process holds, without
+// migrating it: how a fresh backup is checked to be whole.
+func DigestFile(ctx context.Context, path string) (Digests, error) { return digestFile(ctx, path) }
+
 func digestFile(ctx context.Context, path string) (Digests, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err

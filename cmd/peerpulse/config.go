@@ -40,6 +40,10 @@ type Config struct {
 	Seed            uint64
 	IfEmpty         bool
 
+	// Out, From and Force are for backup, restore and export.
+	Out, From string
+	Force     bool
+
 	ImportGroups, ImportSessions, ImportAttendance, ImportResponses string
 	Partial, DryRun                                                 bool
 	Rejects                                                         string
@@ -107,6 +111,9 @@ func (c *Config) settings() []setting {
 		{"dry-run", "", "check and report only; write nothing", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.DryRun, n, c.DryRun, u) }},
 		{"seed", "", "random seed: the same seed gives the same pilot", func(fs *flag.FlagSet, n, u string) { fs.Uint64Var(&c.Seed, n, c.Seed, u) }},
 		{"if-empty", "", "do nothing (and succeed) when the database already holds a programme", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.IfEmpty, n, c.IfEmpty, u) }},
+		{"out", "", "folder to write into", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Out, n, c.Out, u) }},
+		{"from", "", "backup file to restore from", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.From, n, c.From, u) }},
+		{"force", "", "replace an existing database file", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.Force, n, c.Force, u) }},
 	}
 }
 

@@ -27,6 +27,9 @@ func commands() []command {
 		{"analyse", "Analyse the impact (JSON per FORMATS.md, or a table), with disclosure control.", runAnalyse},
 		{"settings", "Show or change programme settings (name, tariff, RCI inputs, instruments asked).", runSettings},
 		{"invites", "Print each open group's invite link (group_code<TAB>URL) for a mail merge.", runInvites},
+		{"backup", "Write a consistent snapshot of the database, even while the server runs.", runBackup},
+		{"restore", "Restore a backup into a database file (refuses to replace one without --force).", runRestore},
+		{"export", "Export the anonymised tables as Parquet files for analysts and other engines.", runExport},
 	}
 }
 

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/peerpulse/peerpulse/ingest"
+)
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig()
+	cfg.Format = "parquet"
+	err := cfg.parse("export", "Export the anonymised tables (groups, sessions, participants, attendance, responses, answers)\n"+
+		"as Parquet files into --out, a new or empty folder, with a manifest.json. Participants and\n"+
+		"responses get pseudonyms valid in this export only; codes, free text, tokens and times are left\n"+
+		"out (docs/DATA-MODEL.md). While `peerpulse serve` holds the file, it exports a snapshot from that server.",
+		args, os.Getenv, stdout, "db", "out", "format", "addr", "secret-key-file")
+	if err != nil {
+		return err
+	}
+	if cfg.Format != "parquet" {
+		return fmt.Errorf("%w: format %q: only parquet is supported", errUsage, cfg.Format)
+	}
+	if cfg.Out == "" {
+		return fmt.Errorf("%w: give the folder to write the files into with --out", errUsage)
+	}
+	m, err := exportFile(ctx, cfg.DB, cfg.Out)
+	via := "the file"
+	if errors.Is(err, ingest.ErrLocked) {
+		via = "a snapshot from the running server"
+		m, err = exportFromServer(ctx, cfg)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Exported %s (from %s) to %s:\n", cfg.DB, via, cfg.Out)
+	for _, t := range m.Tables {
+		fmt.Fprintf(stdout, "  %-22s %8d rows\n", t.File, t.Rows)
+	}
+	return nil
+}
+
+func exportFile(ctx context.Context, path, out string) (ingest.ExportManifest, error) {
+	if _, err := os.Stat(path); err != nil {
+		return ingest.ExportManifest{}, fmt.Errorf("no database to export: %w", err)
+	}
+	db, err := ingest.Open(ctx, path, ingest.Options{ReadOnly: true})
+	if err != nil {
+		return ingest.ExportManifest{}, err
+	}
+	m, err := db.ExportParquet(ctx, out)
+	return m, errors.Join(err, db.Close())
+}
+
+// exportFromServer fetches a snapshot into a private temporary folder, exports from it, and
+// removes it: the snapshot holds everything the export leaves out.
+func exportFromServer(ctx context.Context, cfg Config) (ingest.ExportManifest, error) {
+	tmp, err := os.MkdirTemp("", "peerpulse-export-")
+	if err != nil {
+		return ingest.ExportManifest{}, err
+	}
+	defer os.RemoveAll(tmp)
+	snap := filepath.Join(tmp, "snapshot.duckdb")
+	if err := snapshotFromServer(ctx, cfg, snap); err != nil {
+		return ingest.ExportManifest{}, err
+	}
+	return exportFile(ctx, snap, cfg.Out)
+}
