@@ -2,8 +2,6 @@ package surveys
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -28,16 +26,8 @@ func loadPlan(ctx context.Context, db *ingest.DB, set *instrument.Set) (Plan, er
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			p[tp] = set.ForTimepoint(tp)
-			continue
-		}
-		for _, id := range strings.Fields(v) {
-			in, found := set.Get(id)
-			if !found {
-				return nil, fmt.Errorf("programme setting %s names unknown instrument %q", settingInstruments(tp), id)
-			}
-			p[tp] = append(p[tp], in)
+		if p[tp], err = set.Asked(tp, v, ok); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil

@@ -152,3 +152,21 @@ func (s *Set) ForTimepoint(tp string) []*Instrument {
 	}
 	return out
 }
+
+// Asked returns the instruments asked at timepoint tp: those named (space-separated) by the
+// programme's setting when it is set, else each definition's own timepoints. An unknown id is
+// an error, so a mistyped setting stops start-up instead of surprising an attendee.
+func (s *Set) Asked(tp, setting string, isSet bool) ([]*Instrument, error) {
+	if !isSet {
+		return s.ForTimepoint(tp), nil
+	}
+	var out []*Instrument
+	for _, id := range strings.Fields(setting) {
+		in, found := s.Get(id)
+		if !found {
+			return nil, fmt.Errorf("programme setting instruments.%s names unknown instrument %q", tp, id)
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
