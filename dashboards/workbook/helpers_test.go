@@ -58,6 +58,19 @@ func fixture(t testing.TB) (*ingest.DB, *instrument.Set) {
 		b.Groups[0].Name = "+cmd|' /C calc'!A0"
 		b.Groups[1].Name = "@SUM(1+1)*cmd|' /C calc'!A0"
 		b.Groups[2].Name = "-2+3"
+		// One group keeps the answers of four people only: a cell below every threshold.
+		small, kept := b.Groups[5].Code, map[string]bool{}
+		responses := b.Responses[:0]
+		for _, r := range b.Responses {
+			if r.GroupCode == small && !kept[r.ParticipantCode] {
+				if len(kept) == 4 {
+					continue
+				}
+				kept[r.ParticipantCode] = true
+			}
+			responses = append(responses, r)
+		}
+		b.Responses = responses
 		_, fixtureErr = fixtureDB.Load(ctx, fixtureSet, b)
 	})
 	if fixtureErr != nil {

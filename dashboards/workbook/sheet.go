@@ -29,6 +29,11 @@ func newSheet(f *excelize.File, st *styles, name string, widths []float64, freez
 	} else if _, err := f.NewSheet(name); err != nil {
 		return nil, fmt.Errorf("workbook: add sheet %s: %w", name, err)
 	}
+	// The stream writes the sheet properties when it starts, so fit-to-page goes in first.
+	fit := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return nil, err
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return nil, fmt.Errorf("workbook: sheet %s: %w", name, err)
@@ -127,9 +132,5 @@ func (s *sheet) finish(main *table) error {
 // printSetup prints the sheet landscape on A4, fitted to one page wide and as many long.
 func (s *sheet) printSetup() error {
 	landscape, a4, one, tall := "landscape", 9, 1, 0
-	fit := true
-	if err := s.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
 	return s.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &tall})
 }
