@@ -17,7 +17,7 @@ build: ## Build bin/peerpulse (cgo: needs a C compiler).
 
 run: build ## Build, load the demo pilot into an empty data/peerpulse.duckdb, serve on http://127.0.0.1:8080.
 	./$(BIN) demo --db $(DB) --seed $(SEED) --if-empty
-	./$(BIN) serve --db $(DB) --addr $(ADDR)
+	./$(BIN) serve --db $(DB) --addr $(ADDR) --demo-accounts
 
 test: lint ## Lint, run every test (real DuckDB files, HTTP, Chromium; race detector on), then fuzz briefly.
 	$(GO) test -race -count=1 ./...

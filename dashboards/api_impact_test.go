@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/peerpulse/peerpulse/dashboards/accounts"
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/ingest/demo"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -27,7 +28,7 @@ func TestAPIImpact(t *testing.T) {
 	}
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	app := web.NewApp(web.Options{})
-	if err := Register(app, Deps{DB: db, Instruments: set, MinCell: 5, CLISecret: secret}); err != nil {
+	if err := Register(app, Deps{DB: db, Instruments: set, MinCell: 5, CLISecret: secret, Accounts: accounts.NewStore(db.SQL(), accounts.DefaultParams)}); err != nil {
 		t.Fatal(err)
 	}
 	get := func(url string, auth bool) (int, map[string]any) {

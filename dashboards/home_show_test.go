@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peerpulse/peerpulse/dashboards/accounts"
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/ingest/demo"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -27,7 +28,7 @@ func TestHomeShowsLiveCounts(t *testing.T) {
 	}
 	defer db.Close()
 	app := web.NewApp(web.Options{})
-	if err := Register(app, Deps{DB: db}); err != nil {
+	if err := Register(app, Deps{DB: db, Accounts: accounts.NewStore(db.SQL(), accounts.DefaultParams)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -66,7 +67,7 @@ func TestHomeShowsLiveCounts(t *testing.T) {
 
 	// A configured name wins over the stored one.
 	named := web.NewApp(web.Options{})
-	Register(named, Deps{DB: db, Programme: "North <Pilot> & Co"})
+	Register(named, Deps{DB: db, Programme: "North <Pilot> & Co", Accounts: accounts.NewStore(db.SQL(), accounts.DefaultParams)})
 	if body := page(t, named); !strings.Contains(body, "North &lt;Pilot&gt; &amp; Co") {
 		t.Error("configured programme name not shown, or not escaped")
 	}

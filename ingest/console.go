@@ -13,8 +13,12 @@ import (
 // keep them while the service runs. The writer and the survey pages find new groups and
 // sessions on their next miss, so nothing here needs to tell them.
 
-// ErrNotFound is a group or session the console asked for that does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is a group or session the console asked for that does not exist; ErrExists a
+// group code already taken.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
 
 // GroupRecord is a group as the console shows it, with its delivery so far and response
 // counts (never scores).
@@ -100,7 +104,7 @@ func (db *DB) CreateGroup(ctx context.Context, g Group) error {
 		return fmt.Errorf("create group %s: %w", g.Code, err)
 	}
 	if taken {
-		return fmt.Errorf("create group: a group with code %s already exists", g.Code)
+		return fmt.Errorf("create group: a group with code %s %w", g.Code, ErrExists)
 	}
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO groups (group_id, group_code, name, modality, region, profession, cadence,
 			facilitator, planned_sessions, facilitator_minutes_budget, capacity, invite_token, created_at)

@@ -14,6 +14,10 @@ const (
 	SettingProgrammeName = "programme_name"
 )
 
+// SettingInstruments is the key that overrides which instruments are asked at timepoint tp:
+// "instruments.pre" = "cbi nss_morale". Without it, each instrument's own timepoints apply.
+func SettingInstruments(tp string) string { return "instruments." + tp }
+
 // Setting returns the stored value of key, and false when it has never been set.
 func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 	var v string

@@ -49,7 +49,7 @@ func FormatInviteLinks(links []InviteLink) string {
 // RegisterCLI adds the routes peerpulse's own commands use while the server holds the database
 // file, guarded by the CLI token derived from secret.
 func RegisterCLI(r fiber.Router, svc *Service, secret []byte) {
-	r.Get("/api/v1/invites", web.RequireCLIToken(secret), func(c *fiber.Ctx) error { return invitesList(c, svc) })
+	r.Get("/api/v1/invites", web.RequireCLIToken(secret), func(c *fiber.Ctx) error { return invitesList(c, svc) }).Name(web.AccessCLI)
 }
 
 // invitesList is GET /api/v1/invites?base_url=…, for `peerpulse invites`.

@@ -10,10 +10,6 @@ import (
 // Timepoints attendees answer at: the three questionnaire timepoints and the session pulse.
 var Timepoints = []string{"pre", "post", "followup", "session"}
 
-// settingInstruments is the programme setting that overrides which instruments are asked at a
-// timepoint: "instruments.pre" = "cbi nss_morale". Without it, each instrument's own timepoints apply.
-func settingInstruments(tp string) string { return "instruments." + tp }
-
 // Plan says which instruments are asked at which timepoint.
 type Plan map[string][]*instrument.Instrument
 
@@ -22,7 +18,7 @@ type Plan map[string][]*instrument.Instrument
 func loadPlan(ctx context.Context, db *ingest.DB, set *instrument.Set) (Plan, error) {
 	p := Plan{}
 	for _, tp := range Timepoints {
-		v, ok, err := db.Setting(ctx, settingInstruments(tp))
+		v, ok, err := db.Setting(ctx, ingest.SettingInstruments(tp))
 		if err != nil {
 			return nil, err
 		}

@@ -57,30 +57,30 @@ func Register(r fiber.Router, d Deps) error {
 	// navigation gets five times the room; typing a code keeps the tight limit, which is what
 	// makes guessing codes hopeless (22⁶ codes per group at a few hundred tries a minute).
 	pages := submitLimiter(5 * d.SubmitRate)
-	r.Post("/api/v1/responses", limit, h.apiSubmit)
+	r.Post("/api/v1/responses", limit, h.apiSubmit).Name(web.AccessPublic)
 	r.Get("/api/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Send(openAPI)
-	})
+	}).Name(web.AccessPublic)
 
 	// The attendee journey: server-rendered pages that work without JavaScript. Every POST
 	// goes through the same limiter as the API.
 	page := h.pageErrors
-	r.Get("/s/:token", page(h.surveyShow))
-	r.Post("/s/:token/start", pages, page(h.surveyStart))
-	r.Get("/s/:token/your-code", page(h.surveyCodeShow))
-	r.Get("/s/:token/code", page(h.surveyCodeForm))
-	r.Post("/s/:token/code", limit, page(h.surveyCodeEnter))
-	r.Post("/s/:token/forget", pages, page(h.surveyCodeForget))
-	r.Get("/s/:token/when", page(h.surveyWhen))
-	r.Post("/s/:token/survey", pages, page(h.surveyAnswer))
-	r.Get("/s/:token/thanks", page(h.surveyThanks))
-	r.Get("/s/:token/support", page(h.surveySupport))
-	r.Get("/p/:token", page(h.pulseShow))
-	r.Post("/p/:token", pages, page(h.pulseSubmit))
-	r.Post("/p/:token/code", limit, page(h.pulseCodeEnter))
-	r.Get("/p/:token/thanks", page(h.pulseThanks))
-	r.Get("/p/:token/support", page(h.pulseSupport))
+	r.Get("/s/:token", page(h.surveyShow)).Name(web.AccessPublic)
+	r.Post("/s/:token/start", pages, page(h.surveyStart)).Name(web.AccessPublic)
+	r.Get("/s/:token/your-code", page(h.surveyCodeShow)).Name(web.AccessPublic)
+	r.Get("/s/:token/code", page(h.surveyCodeForm)).Name(web.AccessPublic)
+	r.Post("/s/:token/code", limit, page(h.surveyCodeEnter)).Name(web.AccessPublic)
+	r.Post("/s/:token/forget", pages, page(h.surveyCodeForget)).Name(web.AccessPublic)
+	r.Get("/s/:token/when", page(h.surveyWhen)).Name(web.AccessPublic)
+	r.Post("/s/:token/survey", pages, page(h.surveyAnswer)).Name(web.AccessPublic)
+	r.Get("/s/:token/thanks", page(h.surveyThanks)).Name(web.AccessPublic)
+	r.Get("/s/:token/support", page(h.surveySupport)).Name(web.AccessPublic)
+	r.Get("/p/:token", page(h.pulseShow)).Name(web.AccessPublic)
+	r.Post("/p/:token", pages, page(h.pulseSubmit)).Name(web.AccessPublic)
+	r.Post("/p/:token/code", limit, page(h.pulseCodeEnter)).Name(web.AccessPublic)
+	r.Get("/p/:token/thanks", page(h.pulseThanks)).Name(web.AccessPublic)
+	r.Get("/p/:token/support", page(h.pulseSupport)).Name(web.AccessPublic)
 	return nil
 }
 

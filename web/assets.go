@@ -71,7 +71,7 @@ func assetURLStrict(name string) (string, error) {
 // MountAssets serves the embedded assets under /assets/ on r. Only files that exist in
 // the embedded table are served, so no path, however encoded, reaches anything else.
 func MountAssets(r fiber.Router) {
-	r.Get(assetPrefix+"*", serveAsset)
+	r.Get(assetPrefix+"*", serveAsset).Name(AccessPublic)
 }
 
 func serveAsset(c *fiber.Ctx) error {

@@ -17,7 +17,7 @@ func MountHealth(r fiber.Router, ready func(context.Context) error) {
 	r.Get("/healthz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(fiber.Map{"status": "ok"})
-	})
+	}).Name(AccessPublic)
 	r.Get("/readyz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		// Fiber's UserContext is never cancelled, so the check carries its own deadline.
@@ -29,5 +29,5 @@ func MountHealth(r fiber.Router, ready func(context.Context) error) {
 				NewProblem(fiber.StatusServiceUnavailable, "the database is not answering"), MIMEProblemJSON)
 		}
 		return c.JSON(fiber.Map{"status": "ready"})
-	})
+	}).Name(AccessPublic)
 }

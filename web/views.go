@@ -50,7 +50,7 @@ type Views struct {
 // starting instead of failing a request; the error names the file.
 func NewViews(pages fs.FS, funcs template.FuncMap) (*Views, error) {
 	base, err := template.New("web").
-		Funcs(template.FuncMap{"asset": assetURLStrict}).
+		Funcs(template.FuncMap{"asset": assetURLStrict, "input": newInput}).
 		Funcs(funcs).
 		ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

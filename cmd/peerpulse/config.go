@@ -39,6 +39,8 @@ type Config struct {
 	WriteQueue      int
 	Seed            uint64
 	IfEmpty         bool
+	SecureCookies   bool
+	DemoAccounts    bool
 
 	// Out, From and Force are for backup, restore and export.
 	Out, From string
@@ -51,6 +53,8 @@ type Config struct {
 	// maxArgs is how many positional arguments the command takes; args holds them after parse.
 	maxArgs int
 	args    []string
+	// flags binds a command's own flags that are not settings (no environment variable).
+	flags func(fs *flag.FlagSet)
 }
 
 // minCellFloor is the smallest cell anyone may configure: below 3, a cell can identify a person
@@ -97,6 +101,8 @@ func (c *Config) settings() []setting {
 		{"base-url", "PEERPULSE_BASE_URL", "where attendees reach the service, for invite links (default: http://<addr>)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.BaseURL, n, c.BaseURL, u) }},
 		{"submit-rate", "PEERPULSE_SUBMIT_RATE", "submissions one network address may make per minute (0: no limit); addresses are never stored", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.SubmitRate, n, c.SubmitRate, u) }},
 		{"write-queue", "PEERPULSE_WRITE_QUEUE", "submissions that may wait for the database before new ones get 503", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.WriteQueue, n, c.WriteQueue, u) }},
+		{"secure-cookies", "PEERPULSE_SECURE_COOKIES", "mark cookies Secure (set when users reach the service over HTTPS through a proxy)", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.SecureCookies, n, c.SecureCookies, u) }},
+		{"demo-accounts", "", "demo only: make one account per role with new passwords, printed at start-up", func(fs *flag.FlagSet, n, u string) { fs.BoolVar(&c.DemoAccounts, n, c.DemoAccounts, u) }},
 		{"format", "", "json (FORMATS.md) or table (for a terminal)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Format, n, c.Format, u) }},
 		{"comparison", "", "pre-post or pre-followup", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Comparison, n, c.Comparison, u) }},
 		{"modality", "", "only groups of this modality", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.Modality, n, c.Modality, u) }},
@@ -134,6 +140,9 @@ func (c *Config) parse(command, summary string, args []string, env func(string) 
 				used = append(used, s)
 			}
 		}
+	}
+	if c.flags != nil {
+		c.flags(fs)
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: peerpulse %s [flags]\n\n%s\n\nFlags:\n", command, summary)

@@ -10,7 +10,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/peerpulse/peerpulse/dashboards"
+	"github.com/peerpulse/peerpulse/dashboards/accounts"
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/surveys"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -22,7 +25,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err := cfg.parse("serve", "Start the web service on one DuckDB file: attendee surveys, staff pages and the API.\n"+
 		"SIGINT or SIGTERM stops it gracefully: no new requests, pending writes finish, the database is checkpointed and closed.",
 		args, os.Getenv, stdout, "addr", "db", "programme", "min-cell", "min-cell-funder", "secret-key-file",
-		"log-level", "log-format", "db-threads", "db-memory-limit", "shutdown-timeout", "submit-rate", "write-queue")
+		"log-level", "log-format", "db-threads", "db-memory-limit", "shutdown-timeout", "submit-rate", "write-queue",
+		"base-url", "secure-cookies", "demo-accounts")
 	if err != nil {
 		return err
 	}
@@ -65,20 +69,15 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		"min_cell": cfg.MinCell, "min_cell_funder": cfg.MinCellFunder, "schema_version": ingest.SchemaVersion()}}); err != nil {
 		return errors.Join(err, closeDB())
 	}
-	app := web.NewApp(web.Options{Logger: log})
-	web.MountAssets(app)
-	web.MountHealth(app, db.Ping)
-	svc, err := surveys.NewService(ctx, db, set, writer)
+	store := accounts.NewStore(db.SQL(), accounts.DefaultParams)
+	app, err := buildApp(ctx, cfg, log, db, writer, set, store, secret)
 	if err != nil {
 		return errors.Join(err, closeDB())
 	}
-	if err := surveys.Register(app, surveys.Deps{Service: svc, Log: log, SubmitRate: cfg.SubmitRate, Programme: cfg.Programme}); err != nil {
-		return errors.Join(err, closeDB())
-	}
-	surveys.RegisterCLI(app, svc, secret)
-	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme,
-		Instruments: set, MinCell: cfg.MinCell, CLISecret: secret}); err != nil {
-		return errors.Join(err, closeDB())
+	if cfg.DemoAccounts {
+		if err := printDemoAccounts(ctx, db, store, stdout); err != nil {
+			return errors.Join(err, closeDB())
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -113,4 +112,27 @@ func programmeLabel(ctx context.Context, cfg Config, db *ingest.DB) string {
 		return fmt.Sprintf("%q", name)
 	}
 	return "an empty programme"
+}
+
+// buildApp is the whole web service: attendee pages, staff pages and the APIs, on one app
+// whose every route carries an access decision (see web.StaffAccess).
+func buildApp(ctx context.Context, cfg Config, log *slog.Logger, db *ingest.DB, writer *ingest.Writer, set *instrument.Set,
+	store *accounts.Store, secret []byte) (*fiber.App, error) {
+	app := web.NewApp(web.Options{Logger: log, CSRFKey: secret, SecureCookies: cfg.SecureCookies})
+	web.MountAssets(app)
+	web.MountHealth(app, db.Ping)
+	svc, err := surveys.NewService(ctx, db, set, writer)
+	if err != nil {
+		return nil, err
+	}
+	if err := surveys.Register(app, surveys.Deps{Service: svc, Log: log, SubmitRate: cfg.SubmitRate, Programme: cfg.Programme}); err != nil {
+		return nil, err
+	}
+	surveys.RegisterCLI(app, svc, secret)
+	if err := dashboards.Register(app, dashboards.Deps{DB: db, Log: log, Programme: cfg.Programme, Instruments: set,
+		MinCell: cfg.MinCell, MinCellFunder: cfg.MinCellFunder, CLISecret: secret, Accounts: store,
+		SecureCookies: cfg.SecureCookies, BaseURL: cfg.BaseURL}); err != nil {
+		return nil, err
+	}
+	return app, nil
 }

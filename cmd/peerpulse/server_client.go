@@ -16,15 +16,23 @@ import (
 // secret key file: DuckDB lets no other process open the file the server holds, so read-only
 // commands ask it instead. It calls read with the body of a 200 answer.
 func askServer(ctx context.Context, cfg Config, path string, q url.Values, timeout time.Duration, read func(io.Reader) error) error {
+	return sendServer(ctx, cfg, http.MethodGet, path+"?"+q.Encode(), nil, timeout, read)
+}
+
+// sendServer is askServer for any method, with an optional JSON body.
+func sendServer(ctx context.Context, cfg Config, method, target string, body io.Reader, timeout time.Duration, read func(io.Reader) error) error {
 	key, err := readSecret(cfg)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+cfg.Addr+path+"?"+q.Encode(), nil)
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+cfg.Addr+target, body)
 	if err != nil {
 		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+web.CLIToken(key))
 	resp, err := http.DefaultClient.Do(req)
