@@ -1,0 +1,96 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/peerpulse/peerpulse/analysis"
+	"github.com/peerpulse/peerpulse/dashboards/workbook"
+	"github.com/peerpulse/peerpulse/web"
+)
+
+// reportTimeout bounds one workbook: a 10⁶-row Responses sheet takes tens of seconds.
+const reportTimeout = 15 * time.Minute
+
+// apiReport is GET /api/v1/reports/{funder|evaluator}.xlsx for `peerpulse report` while the
+// server holds the database. The workbook is built into a temporary file first, so a failure is
+// a problem+json answer rather than a truncated download, and memory stays flat however large
+// the Responses sheet. A caller may ask for a larger min_cell than the configured one, never a
+// smaller. Every export is audit-logged.
+func (h *handler) apiReport(c *fiber.Ctx) error {
+	return h.sendReport(c, strings.Clone(c.Params("kind")))
+}
+
+// report is GET /reports/{kind}.xlsx for staff: the same workbook as the API, at the
+// viewer's threshold (the funder threshold for funders), with the dashboards' filters.
+func (h *handler) report(kind string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return h.sendReport(c, kind) }
+}
+
+func (h *handler) sendReport(c *fiber.Ctx, kind string) error {
+	floor := h.minCellFor(viewer(c))
+	write := workbook.Evaluator
+	switch kind {
+	case "evaluator":
+	case "funder":
+		floor, write = max(h.MinCellFunder, workbook.DefaultFunderMinCell), workbook.Funder
+	default:
+		return web.NewProblem(fiber.StatusNotFound, "No such report.", web.FieldError{Field: "kind", Message: "use funder or evaluator"})
+	}
+	o := workbook.Options{
+		Programme:  h.Programme,
+		Comparison: strings.Clone(c.Query("comparison", "pre-post")),
+		MinCell:    floor,
+		Filter: analysis.Filter{Modality: strings.Clone(c.Query("modality")), Region: strings.Clone(c.Query("region")),
+			Profession: strings.Clone(c.Query("profession"))},
+		Responses: c.QueryBool("responses"),
+	}
+	if _, ok := analysis.Comparisons[o.Comparison]; !ok {
+		return web.NewProblem(fiber.StatusBadRequest, "Unknown comparison.", web.FieldError{Field: "comparison", Message: "use pre-post or pre-followup"})
+	}
+	if o.Responses && kind != "evaluator" {
+		return web.NewProblem(fiber.StatusBadRequest, "Responses are in the evaluator workbook only.", web.FieldError{Field: "responses", Message: "only with evaluator"})
+	}
+	if v := c.Query("min_cell"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return web.NewProblem(fiber.StatusBadRequest, "min_cell must be a whole number.", web.FieldError{Field: "min_cell", Message: "a whole number"})
+		}
+		o.MinCell = max(o.MinCell, n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), reportTimeout)
+	defer cancel()
+	tmp, err := os.CreateTemp("", "peerpulse-report-*.xlsx")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	// Unlinked at once: the open file lives until the response has been sent and closes it.
+	os.Remove(tmp.Name())
+	if err := write(ctx, tmp, h.DB, h.Instruments, o); err != nil {
+		tmp.Close()
+		return err
+	}
+	err = h.audit(c, "report.export", kind+".xlsx", map[string]any{"comparison": o.Comparison, "min_cell": o.MinCell, "modality": o.Filter.Modality,
+			"region": o.Filter.Region, "profession": o.Filter.Profession, "responses": o.Responses})
+	if err != nil {
+		tmp.Close()
+		return err
+	}
+	size, err := tmp.Seek(0, 2)
+	if err == nil {
+		_, err = tmp.Seek(0, 0)
+	}
+	if err != nil {
+		tmp.Close()
+		return fmt.Errorf("report: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+kind+`.xlsx"`)
+	return c.SendStream(tmp, int(size))
+}
