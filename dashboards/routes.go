@@ -97,6 +97,7 @@ var (
 	consoleUsers = []string{accounts.Admin, accounts.Facilitator}
 	adminOnly    = []string{accounts.Admin}
 	impactUsers  = []string{accounts.Admin, accounts.Evaluator, accounts.Funder}
+	evaluators   = []string{accounts.Admin, accounts.Evaluator}
 )
 
 func (h *handler) routes(r fiber.Router) {
@@ -132,9 +133,12 @@ func (h *handler) routes(r fiber.Router) {
 	h.staff(r, "GET", "/console/groups/:group/sessions/:no/qr", false, consoleUsers, h.ownGroup, h.sessionQR)
 
 	h.staff(r, "GET", "/api/v1/impact", true, impactUsers, h.apiImpact)
-	r.Get("/api/v1/backup", web.RequireCLIToken(h.CLISecret), h.apiBackup).Name(web.AccessCLI)
-	r.Post("/api/v1/accounts", web.RequireCLIToken(h.CLISecret), h.apiAccounts).Name(web.AccessCLI)
-	r.Get("/api/v1/reports/:kind.xlsx", web.RequireCLIToken(h.CLISecret), h.apiReport).Name(web.AccessCLI)
+	h.staff(r, "GET", "/reports/funder.xlsx", false, impactUsers, h.report("funder"))
+	h.staff(r, "GET", "/reports/evaluator.xlsx", false, evaluators, h.report("evaluator"))
+
+	r.Get("/api/v1/backup", web.RequireCLIToken(h.CLISecret), h.asCLI, h.apiBackup).Name(web.AccessCLI)
+	r.Post("/api/v1/accounts", web.RequireCLIToken(h.CLISecret), h.asCLI, h.apiAccounts).Name(web.AccessCLI)
+	r.Get("/api/v1/reports/:kind.xlsx", web.RequireCLIToken(h.CLISecret), h.asCLI, h.apiReport).Name(web.AccessCLI)
 }
 
 // programmeName is the configured name, else the one stored with the data, else a plain default.
