@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"runtime"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -69,54 +71,96 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
-	s, err := openSession(ctx, db, ms, later, o.Filter)
+	// The groups and their delivery figures need no counted responses: read them on a second
+	// connection while the first one applies the counting rule.
+	type groupsRead struct {
+		groups []groupInfo
+		price  *float64
+		err    error
+	}
+	groupsDone := make(chan groupsRead, 1)
+	go func() {
+		var r groupsRead
+		if r.groups, r.err = readGroups(ctx, db, o.Filter); r.err == nil {
+			r.price, r.err = tariff(ctx, db)
+		}
+		groupsDone <- r
+	}()
+	s, err := openSession(ctx, db.SQL(), ms, later)
 	if err != nil {
+		<-groupsDone
 		return nil, err
 	}
 	defer s.close()
-	rel, err := reliability(ctx, s, ms, o.RCI)
+	rel, err := s.reliability(ctx, ms, o.RCI)
+	gr := <-groupsDone
+	if err == nil {
+		err = gr.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	cells, err := readCells(ctx, s, ms, rel)
+	groups := gr.groups
+	lookup := groupLookup(groups)
+	p, err := s.readPeople(ctx, ms, o.Filter.Profession, lookup)
 	if err != nil {
 		return nil, err
 	}
-	scopes, err := readScopes(ctx, db, o.Filter)
-	if err != nil {
-		return nil, err
-	}
+	scopes, layout := scopesOf(groups)
+	byGroup := membersByGroup(p, len(groups))
+
 	res := &Results{Programme: o.Programme, GeneratedAt: o.Now().UTC().Truncate(time.Second), MinCell: o.MinCell, Comparison: o.Comparison}
-	for _, m := range ms {
-		rows := make([]Row, 0, len(scopes))
-		for _, sc := range scopes {
-			rows = append(rows, buildRow(sc, m, cells[cellKey{sc.scope, sc.key, m.ID}]))
-		}
-		res.Pooled = append(res.Pooled, pool(m.ID, rows))
-		if !o.skipDisclosure {
-			suppress(rows, scopes, o.MinCell)
-		}
-		adjustGroupP(rows)
-		res.Results = append(res.Results, rows...)
+	res.Pooled = make([]PooledRow, len(ms))
+	perMeasure := make([][]Row, len(ms))
+	// Measures are independent: share them between the cores.
+	var wg sync.WaitGroup
+	next := make(chan int, len(ms))
+	for mi := range ms {
+		next <- mi
 	}
-	sortRows(res.Results)
-	if err := res.addDelivery(ctx, db, s, o); err != nil {
-		return nil, err
+	close(next)
+	for range max(1, min(runtime.GOMAXPROCS(0), len(ms))) {
+		wg.Go(func() {
+			for mi := range next {
+				m := ms[mi]
+				gcells, lcells := measureCells(p, mi, m, rel[mi], byGroup, layout)
+				rows := make([]Row, len(scopes))
+				for si, sc := range scopes {
+					var c *cell
+					switch {
+					case sc.scope == "group":
+						c = &gcells[si-1]
+					default:
+						c = &lcells[sc.larger]
+					}
+					rows[si] = buildRow(sc, m, c)
+				}
+				res.Pooled[mi] = pool(m.ID, rows)
+				if !o.skipDisclosure {
+					suppress(rows, scopes, o.MinCell)
+				}
+				adjustGroupP(rows)
+				perMeasure[mi] = rows
+			}
+		})
 	}
+	wg.Wait()
+	// Scopes are in result order (programme, groups, modalities, regions, each by key), so
+	// interleaving the measures gives the order of sortRows without sorting.
+	res.Results = make([]Row, 0, len(scopes)*len(ms))
+	for si := range scopes {
+		for mi := range ms {
+			res.Results = append(res.Results, perMeasure[mi][si])
+		}
+	}
+	res.addDelivery(groups, p, ms, gr.price, o.MinCell)
 	return res, nil
 }
 
 // addDelivery adds the per-group delivery figures, programme totals with cost per reliable
 // improvement on the headline measure, and the completers versus drop-outs comparison.
-func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, s *session, o Options) error {
-	price, err := tariff(ctx, db)
-	if err != nil {
-		return err
-	}
-	groups, totals, err := delivery(ctx, s, o.Filter, o.MinCell, price)
-	if err != nil {
-		return fmt.Errorf("analysis: delivery: %w", err)
-	}
+func (res *Results) addDelivery(infos []groupInfo, p *people, ms []Measure, price *float64, minCell int) {
+	groups, totals := delivery(infos, p, minCell, price)
 	improvedIn := map[string]int{}
 	for _, r := range res.Results {
 		if r.Measure == HeadlineMeasure && !r.Suppressed && r.RCIImproved != nil {
@@ -136,29 +180,42 @@ func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, s *session, 
 	}
 	totals.CostPerImprovement = perImprovement(totals.Cost, "overall/all")
 	res.Groups, res.Totals = groups, totals
-	err = s.scan(ctx, baselineQuery(), nil, func(rows *sql.Rows) error {
-		var b Baseline
+	res.Baseline = baseline(p, ms, minCell)
+}
+
+// baseline compares, per measure, the baseline scores of participants with and without a
+// counted later response (completers and drop-outs), over those with a valid baseline score.
+// A measure nobody has a valid baseline score for has no entry.
+func baseline(p *people, ms []Measure, minCell int) []Baseline {
+	var out []Baseline
+	for mi, m := range ms {
 		var nc, nd int
-		var mc, md sql.NullFloat64
-		if err := rows.Scan(&b.Measure, &nc, &mc, &nd, &md); err != nil {
-			return err
+		var sc, sd float64
+		for i, x := range p.pre[mi] {
+			if !p.keep[i] || math.IsNaN(x) {
+				continue
+			}
+			if p.hasLater[i] {
+				nc++
+				sc += x
+			} else {
+				nd++
+				sd += x
+			}
 		}
-		if nc >= o.MinCell {
-			b.NCompleters, b.MeanPreCompleters = count(nc), num(mc.Float64, mc.Valid)
+		if nc+nd == 0 {
+			continue
 		}
-		if nd >= o.MinCell {
-			b.NDropouts, b.MeanPreDropouts = count(nd), num(md.Float64, md.Valid)
+		b := Baseline{Measure: m.ID}
+		if nc >= minCell {
+			b.NCompleters, b.MeanPreCompleters = count(nc), num(sc/float64(nc), true)
 		}
-		res.Baseline = append(res.Baseline, b)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("analysis: baseline: %w", err)
+		if nd >= minCell {
+			b.NDropouts, b.MeanPreDropouts = count(nd), num(sd/float64(nd), true)
+		}
+		out = append(out, b)
 	}
-	slices.SortFunc(res.Baseline, func(a, b Baseline) int {
-		return slices.Index(MeasureIDs, a.Measure) - slices.Index(MeasureIDs, b.Measure)
-	})
-	return nil
+	return out
 }
 
 // scopeRef is one scope that gets a row: the programme, every group, and every modality and
@@ -166,119 +223,143 @@ func (res *Results) addDelivery(ctx context.Context, db *ingest.DB, s *session, 
 type scopeRef struct {
 	scope, key       string
 	modality, region string // of a group
+	larger           int    // index of a programme, modality or region scope among the larger scopes
 }
 
-func readScopes(ctx context.Context, db *ingest.DB, f Filter) ([]scopeRef, error) {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT group_code, modality, coalesce(region, '') FROM groups
-		WHERE ($1 = '' OR modality = $1) AND ($2 = '' OR region = $2) ORDER BY group_code`, f.Modality, f.Region)
+// groupInfo is one group in the filter with its delivery figures.
+type groupInfo struct {
+	id                                  int32
+	code, modality                      string
+	region                              sql.NullString
+	capacity, planned, budget           int
+	held, minutes, present, peopleShown int
+}
+
+func readGroups(ctx context.Context, db *ingest.DB, f Filter) ([]groupInfo, error) {
+	rows, err := db.SQL().QueryContext(ctx, groupsQuery, sql.Named("modality", f.Modality), sql.Named("region", f.Region))
 	if err != nil {
 		return nil, fmt.Errorf("analysis: read groups: %w", err)
 	}
 	defer rows.Close()
-	out := []scopeRef{{scope: "overall", key: "all"}}
-	modalities, regions := map[string]bool{}, map[string]bool{}
-	var mods, regs []string
+	var out []groupInfo
 	for rows.Next() {
-		var g scopeRef
-		if err := rows.Scan(&g.key, &g.modality, &g.region); err != nil {
-			return nil, err
+		var g groupInfo
+		if err := rows.Scan(&g.id, &g.code, &g.modality, &g.region, &g.capacity, &g.planned, &g.budget,
+			&g.held, &g.minutes, &g.present, &g.peopleShown); err != nil {
+			return nil, fmt.Errorf("analysis: read groups: %w", err)
 		}
-		g.scope = "group"
 		out = append(out, g)
-		if !modalities[g.modality] {
-			modalities[g.modality] = true
-			mods = append(mods, g.modality)
-		}
-		if g.region != "" && !regions[g.region] {
-			regions[g.region] = true
-			regs = append(regs, g.region)
-		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("analysis: read groups: %w", err)
 	}
-	for _, m := range sortedStrings(mods) {
-		out = append(out, scopeRef{scope: "modality", key: m})
-	}
-	for _, r := range sortedStrings(regs) {
-		out = append(out, scopeRef{scope: "region", key: r})
-	}
-	return out, nil
-}
-
-// measureReliability is the first stage: what RCI needs for one measure.
-type measureReliability struct {
-	sd1, alpha float64
-	ok         bool // both known, α < 1: RCI is estimable
-}
-
-func reliability(ctx context.Context, s *session, ms []Measure, overrides map[string]RCIOverride) (map[string]measureReliability, error) {
-	sd1 := make([]sql.NullFloat64, len(ms))
-	dest := make([]any, len(ms))
-	for i := range ms {
-		dest[i] = &sd1[i]
-	}
-	if err := s.conn.QueryRowContext(ctx, baselineSDQuery(ms)).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("analysis: baseline SD: %w", err)
-	}
-	q, err := reliabilityQuery(ms)
-	if err != nil {
-		return nil, err
-	}
-	type alphaParts struct {
-		n, k              int
-		itemVar, totalVar sql.NullFloat64
-	}
-	parts := make([]alphaParts, len(ms))
-	dest = dest[:0]
-	for i := range ms {
-		dest = append(dest, &parts[i].n, &parts[i].k, &parts[i].itemVar, &parts[i].totalVar)
-	}
-	if err := s.conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("analysis: reliability: %w", err)
-	}
-	out := map[string]measureReliability{}
-	for i, m := range ms {
-		p := parts[i]
-		r := measureReliability{sd1: sd1[i].Float64}
-		alphaOK := p.n >= 2 && p.k >= 2 && p.itemVar.Valid && p.totalVar.Valid && p.totalVar.Float64 > 0
-		if alphaOK {
-			r.alpha = float64(p.k) / float64(p.k-1) * (1 - p.itemVar.Float64/p.totalVar.Float64)
-		}
-		sdOK := sd1[i].Valid
-		if o, ok := overrides[m.ID]; ok {
-			if o.SD1 != nil {
-				r.sd1, sdOK = *o.SD1, true
-			}
-			if o.Reliability != nil {
-				r.alpha, alphaOK = *o.Reliability, true
-			}
-		}
-		r.ok = sdOK && alphaOK
-		out[m.ID] = r
+	// Result order compares keys as Go strings; DuckDB's default collation agrees, but the rows
+	// must not depend on it.
+	if !slices.IsSortedFunc(out, func(a, b groupInfo) int { return strings.Compare(a.code, b.code) }) {
+		slices.SortFunc(out, func(a, b groupInfo) int { return strings.Compare(a.code, b.code) })
 	}
 	return out, nil
 }
 
-func filterArgs(f Filter) []any {
-	return []any{sql.Named("modality", f.Modality), sql.Named("region", f.Region), sql.Named("profession", f.Profession)}
-}
-
-// rciValues is the VALUES list the moments query classifies changes with.
-func rciValues(ms []Measure, rel map[string]measureReliability) string {
-	var vals []string
-	for _, m := range ms {
-		sdiff := "NULL::DOUBLE"
-		if r := rel[m.ID]; r.ok {
-			if t, ok := NewRCI(r.sd1, r.alpha); ok {
-				sdiff = strconv.FormatFloat(t.SDiff, 'g', -1, 64) + "::DOUBLE"
+// groupLookup maps a group id to its index in groups; false for groups outside the filter.
+func groupLookup(groups []groupInfo) func(int32) (int32, bool) {
+	maxID := int32(0)
+	for _, g := range groups {
+		maxID = max(maxID, g.id)
+	}
+	if maxID < 1<<22 {
+		idx := make([]int32, maxID+1)
+		for i := range idx {
+			idx[i] = -1
+		}
+		for i, g := range groups {
+			if g.id >= 0 {
+				idx[g.id] = int32(i)
 			}
 		}
-		cutoff := "NULL::DOUBLE"
-		if m.Cutoff != nil {
-			cutoff = strconv.FormatFloat(*m.Cutoff, 'g', -1, 64) + "::DOUBLE"
+		return func(id int32) (int32, bool) {
+			if id < 0 || id > maxID || idx[id] < 0 {
+				return 0, false
+			}
+			return idx[id], true
 		}
-		vals = append(vals, fmt.Sprintf("('%s', %s, %v, %s)", m.ID, sdiff, m.HigherIsWorse, cutoff))
 	}
-	return strings.Join(vals, ", ")
+	m := make(map[int32]int32, len(groups))
+	for i, g := range groups {
+		m[g.id] = int32(i)
+	}
+	return func(id int32) (int32, bool) {
+		i, ok := m[id]
+		return i, ok
+	}
+}
+
+// scopesOf lists the scopes in result order: the programme, every group (groups are sorted by
+// code), then every modality and region that a group has, each sorted.
+func scopesOf(groups []groupInfo) ([]scopeRef, scopeLayout) {
+	var mods, regs []string
+	seenMod, seenReg := map[string]bool{}, map[string]bool{}
+	for _, g := range groups {
+		if !seenMod[g.modality] {
+			seenMod[g.modality] = true
+			mods = append(mods, g.modality)
+		}
+		if r := g.region.String; g.region.Valid && r != "" && !seenReg[r] {
+			seenReg[r] = true
+			regs = append(regs, r)
+		}
+	}
+	slices.Sort(mods)
+	slices.Sort(regs)
+	larger := map[[2]string]int{{"overall", "all"}: 0}
+	for i, m := range mods {
+		larger[[2]string{"modality", m}] = 1 + i
+	}
+	for i, r := range regs {
+		larger[[2]string{"region", r}] = 1 + len(mods) + i
+	}
+	layout := scopeLayout{nLarger: 1 + len(mods) + len(regs), modality: make([]int32, len(groups)), region: make([]int32, len(groups))}
+	out := make([]scopeRef, 0, 1+len(groups)+len(mods)+len(regs))
+	out = append(out, scopeRef{scope: "overall", key: "all"})
+	for i, g := range groups {
+		region := ""
+		if g.region.Valid {
+			region = g.region.String
+		}
+		out = append(out, scopeRef{scope: "group", key: g.code, modality: g.modality, region: region})
+		layout.modality[i] = int32(larger[[2]string{"modality", g.modality}])
+		layout.region[i] = -1
+		if r, ok := larger[[2]string{"region", region}]; ok {
+			layout.region[i] = int32(r)
+		}
+	}
+	for i, m := range mods {
+		out = append(out, scopeRef{scope: "modality", key: m, larger: 1 + i})
+	}
+	for i, r := range regs {
+		out = append(out, scopeRef{scope: "region", key: r, larger: 1 + len(mods) + i})
+	}
+	return out, layout
+}
+
+// membersByGroup lists each group's participants (indexes into p), by counting sort.
+func membersByGroup(p *people, nGroups int) [][]int32 {
+	counts := make([]int32, nGroups+1)
+	for _, g := range p.group {
+		counts[g+1]++
+	}
+	for g := 1; g <= nGroups; g++ {
+		counts[g] += counts[g-1]
+	}
+	flat := make([]int32, p.len())
+	fill := slices.Clone(counts[:nGroups])
+	for i, g := range p.group {
+		flat[fill[g]] = int32(i)
+		fill[g]++
+	}
+	out := make([][]int32, nGroups)
+	for g := range out {
+		out[g] = flat[counts[g]:counts[g+1]:counts[g+1]]
+	}
+	return out
 }

@@ -1,19 +1,14 @@
 package analysis
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
 	"math"
 	"slices"
-
-	"github.com/peerpulse/peerpulse/ingest"
 )
 
 type cellKey struct{ scope, key, measure string }
 
-// cell holds the aggregates for one measure in one scope, before any statistic. Everything in
-// it merges exactly across groups, so larger scopes are built from group cells.
+// cell holds the aggregates for one measure in one scope, before any statistic. Everything but
+// the ranks merges exactly across groups, so larger scopes are built from group cells.
 type cell struct {
 	nPre, nPost                   int
 	d, pre, post                  moments // over the paired sample
@@ -59,7 +54,7 @@ func (m moments) sd() (float64, bool) {
 	return math.Sqrt(m.m2 / float64(m.n-1)), true
 }
 
-// merge adds a group's aggregates into a larger scope's.
+// merge adds a group's aggregates, except its ranks, into a larger scope's.
 func (c *cell) merge(g *cell) {
 	if g.d.n > 0 {
 		if c.d.n == 0 {
@@ -83,139 +78,389 @@ func (c *cell) merge(g *cell) {
 	c.deteriorated += g.deteriorated
 }
 
-// readCells runs the moments, Wilcoxon and Spearman queries and gathers their rows by scope.
-func readCells(ctx context.Context, s *session, ms []Measure, rel map[string]measureReliability) (map[cellKey]*cell, error) {
-	cells := map[cellKey]*cell{}
-	get := func(k cellKey) *cell {
-		c := cells[k]
-		if c == nil {
-			c = &cell{rciOK: rel[k.measure].ok}
-			cells[k] = c
-		}
-		return c
+// changeKey is a change rounded to 9 decimal places as an integer count of 10⁻⁹: two changes
+// are equal, zero or ordered for INSTRUMENTS.md §5 ("Equality") exactly as their keys are,
+// because RoundChange divides these integers by 10⁹, which keeps them apart and in order.
+func changeKey(d float64) int64 {
+	return int64(math.Round(d * changeScale))
+}
+
+// pair is one paired participant of a measure.
+type pair struct {
+	pre, post, d float64
+	key          int64 // changeKey(d)
+	sessions     int32
+	group        int32
+}
+
+// scopeLayout says which larger scopes each group belongs to: the programme (index 0), its
+// modality and its region (−1: none), as indexes into the larger scopes.
+type scopeLayout struct {
+	nLarger  int
+	modality []int32 // per group
+	region   []int32 // per group, −1 without a region
+}
+
+// measureCells computes the cells of one measure: one per group, then one per larger scope
+// (the programme, each modality, each region). Group cells come from each group's pairs; the
+// larger scopes merge the group cells (counts add, moments by Chan's formula) and rank their
+// pairs once, through the distinct rounded changes.
+func measureCells(p *people, mi int, m Measure, rel measureReliability, byGroup [][]int32, layout scopeLayout) (groups, larger []cell) {
+	rci, rciOK := RCIThresholds{}, false
+	if rel.ok {
+		rci, rciOK = NewRCI(rel.sd1, rel.alpha)
 	}
-	err := s.scan(ctx, momentsQuery(rciValues(ms, rel)), nil, func(rows *sql.Rows) error {
-		var code, modality, measure string
-		var region sql.NullString
-		var c cell
-		var meanD, varD, minD, maxD, meanPre, varPre, meanPost, varPost sql.NullFloat64
-		var minS, maxS sql.NullInt64
-		err := rows.Scan(&code, &modality, &region, &measure, &c.nPre, &c.nPost, &c.d.n, &meanD, &varD, &minD, &maxD, &c.zeros,
-			&meanPre, &varPre, &meanPost, &varPost, &c.highPre, &c.highPost, &c.b, &c.c,
-			&c.recovered, &c.improved, &c.noChange, &c.deteriorated, &minS, &maxS)
-		if err != nil {
-			return err
+	pre, post := p.pre[mi], p.post[mi]
+	groups = make([]cell, len(byGroup))
+	larger = make([]cell, layout.nLarger)
+	var pairs []pair
+	var scratch rankScratch
+	for g, members := range byGroup {
+		c := &groups[g]
+		c.rciOK = rel.ok
+		start := len(pairs)
+		for _, i := range members {
+			if !p.keep[i] {
+				continue
+			}
+			x, y := pre[i], post[i]
+			hasX, hasY := !math.IsNaN(x), !math.IsNaN(y)
+			if hasX {
+				c.nPre++
+			}
+			if hasY {
+				c.nPost++
+			}
+			if hasX && hasY {
+				d := y - x
+				pairs = append(pairs, pair{pre: x, post: y, d: d, key: changeKey(d), sessions: p.sessions[i], group: int32(g)})
+			}
 		}
-		c.pre.n, c.post.n = c.d.n, c.d.n
-		c.d.mean, c.d.m2 = meanD.Float64, varD.Float64*float64(max(c.d.n-1, 0))
-		c.pre.mean, c.pre.m2 = meanPre.Float64, varPre.Float64*float64(max(c.d.n-1, 0))
-		c.post.mean, c.post.m2 = meanPost.Float64, varPost.Float64*float64(max(c.d.n-1, 0))
-		c.minD, c.maxD, c.minSessions, c.maxSessions = minD.Float64, maxD.Float64, int(minS.Int64), int(maxS.Int64)
-		*get(cellKey{"group", code, measure}) = c
-		get(cellKey{"overall", "all", measure}).merge(&c)
-		get(cellKey{"modality", modality, measure}).merge(&c)
-		if region.Valid {
-			get(cellKey{"region", region.String, measure}).merge(&c)
+		groupCell(c, pairs[start:], m, rci, rciOK, &scratch)
+	}
+	for g := range groups {
+		larger[0].merge(&groups[g])
+		larger[layout.modality[g]].merge(&groups[g])
+		if r := layout.region[g]; r >= 0 {
+			larger[r].merge(&groups[g])
 		}
-		return nil
+	}
+	for i := range larger {
+		larger[i].rciOK = rel.ok
+	}
+	largerRanks(larger, pairs, layout)
+	return groups, larger
+}
+
+// groupCell fills a group's cell from its pairs: moments, range, zeros, cut-off and RCI counts,
+// and the ranks behind Wilcoxon and Spearman.
+func groupCell(c *cell, pairs []pair, m Measure, rci RCIThresholds, rciOK bool, s *rankScratch) {
+	n := len(pairs)
+	if n == 0 {
+		return
+	}
+	var sd, sx, sy float64
+	for _, q := range pairs {
+		sd += q.d
+		sx += q.pre
+		sy += q.post
+	}
+	c.d.n, c.pre.n, c.post.n = n, n, n
+	c.d.mean, c.pre.mean, c.post.mean = sd/float64(n), sx/float64(n), sy/float64(n)
+	minK, maxK := pairs[0].key, pairs[0].key
+	c.minSessions, c.maxSessions = int(pairs[0].sessions), int(pairs[0].sessions)
+	for _, q := range pairs {
+		dd, dx, dy := q.d-c.d.mean, q.pre-c.pre.mean, q.post-c.post.mean
+		c.d.m2 += dd * dd
+		c.pre.m2 += dx * dx
+		c.post.m2 += dy * dy
+		minK, maxK = min(minK, q.key), max(maxK, q.key)
+		c.minSessions, c.maxSessions = min(c.minSessions, int(q.sessions)), max(c.maxSessions, int(q.sessions))
+		if q.key == 0 {
+			c.zeros++
+		}
+		if m.Cutoff != nil {
+			cut := *m.Cutoff
+			hx, hy := q.pre >= cut, q.post >= cut
+			if hx {
+				c.highPre++
+			}
+			if hy {
+				c.highPost++
+			}
+			if hx && !hy {
+				c.b++
+			}
+			if !hx && hy {
+				c.c++
+			}
+		}
+		if rciOK {
+			switch rci.Classify(q.pre, q.post, m.HigherIsWorse, m.Cutoff) {
+			case Recovered:
+				c.recovered++
+			case Improved:
+				c.improved++
+			case NoChange:
+				c.noChange++
+			case Deteriorated:
+				c.deteriorated++
+			}
+		}
+	}
+	c.minD, c.maxD = float64(minK), float64(maxK)
+	s.groupRanks(c, pairs)
+}
+
+// rankScratch is reused across groups so that ranking a group allocates nothing.
+type rankScratch struct {
+	abs      []int64
+	keys     []int64
+	sess     []int64
+	rx, ry   []float64
+	absRanks []float64
+}
+
+// avgRanks sets ranks[i] to the average rank (1-based, ties share the mean of their positions)
+// of v[i] among v, by counting: the cheapest way for the dozen pairs of a typical group.
+func avgRanks(v []int64, ranks []float64) {
+	n := len(v)
+	for i := range n {
+		below, same := 0, 0
+		for j := range n {
+			switch {
+			case v[j] < v[i]:
+				below++
+			case v[j] == v[i]:
+				same++
+			}
+		}
+		ranks[i] = float64(below) + float64(same+1)/2
+	}
+}
+
+// groupRanks computes a group's Wilcoxon and Spearman sums: average ranks of |d| over the
+// non-zero changes, of sessions and of d (d by its rounded key). Groups are small, so ranks
+// are counted directly; a group above a few hundred pairs is ranked by sorting instead.
+func (s *rankScratch) groupRanks(c *cell, pairs []pair) {
+	n := len(pairs)
+	s.abs, s.keys, s.sess = s.abs[:0], s.keys[:0], s.sess[:0]
+	for _, q := range pairs {
+		s.keys = append(s.keys, q.key)
+		s.sess = append(s.sess, int64(q.sessions))
+		if q.key != 0 {
+			s.abs = append(s.abs, abs64(q.key))
+		}
+	}
+	s.rx, s.ry, s.absRanks = grow(s.rx, n), grow(s.ry, n), grow(s.absRanks, len(s.abs))
+	rank := avgRanks
+	if n > 200 {
+		rank = sortedRanks
+	}
+	rank(s.sess, s.rx)
+	rank(s.keys, s.ry)
+	rank(s.abs, s.absRanks)
+	c.nNonZero = len(s.abs)
+	j := 0
+	for _, q := range pairs {
+		if q.key == 0 {
+			continue
+		}
+		if q.key > 0 {
+			c.rPlus += s.absRanks[j]
+		}
+		j++
+	}
+	// Σ t(t²−1) over tie groups of |d|.
+	c.tieSum = float64(tieTerm(s.abs))
+	c.sn = n
+	for i := range n {
+		x, y := s.rx[i], s.ry[i]
+		c.sx += x
+		c.sy += y
+		c.sxx += x * x
+		c.syy += y * y
+		c.sxy += x * y
+	}
+}
+
+// sortedRanks is avgRanks by sorting, for large groups.
+func sortedRanks(v []int64, ranks []float64) {
+	order := make([]int, len(v))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch {
+		case v[a] < v[b]:
+			return -1
+		case v[a] > v[b]:
+			return 1
+		}
+		return 0
 	})
-	if err != nil {
-		return nil, fmt.Errorf("analysis: moments: %w", err)
+	for i := 0; i < len(order); {
+		j := i
+		for j < len(order) && v[order[j]] == v[order[i]] {
+			j++
+		}
+		r := float64(i) + float64(j-i+1)/2
+		for k := i; k < j; k++ {
+			ranks[order[k]] = r
+		}
+		i = j
 	}
-	for k, c := range cells {
-		c.rciOK = rel[k.measure].ok
-	}
-	err = s.scan(ctx, wilcoxonQuery(), nil, func(rows *sql.Rows) error {
-		var k cellKey
-		var n int
-		var rPlus, tie float64
-		err := rows.Scan(&k.scope, &k.key, &k.measure, &n, &rPlus, &tie)
-		c := get(k)
-		c.nNonZero, c.rPlus, c.tieSum = n, rPlus, tie
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("analysis: signed ranks: %w", err)
-	}
-	err = s.scan(ctx, spearmanQuery(), nil, func(rows *sql.Rows) error {
-		var k cellKey
-		var s cell
-		err := rows.Scan(&k.scope, &k.key, &k.measure, &s.sn, &s.sx, &s.sy, &s.sxx, &s.syy, &s.sxy)
-		c := get(k)
-		c.sn, c.sx, c.sy, c.sxx, c.syy, c.sxy = s.sn, s.sx, s.sy, s.sxx, s.syy, s.sxy
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("analysis: rank correlation: %w", err)
-	}
-	err = s.scan(ctx, groupRanksQuery, nil, func(rows *sql.Rows) error {
-		k := cellKey{scope: "group"}
-		var r cell
-		err := rows.Scan(&k.key, &k.measure, &r.nNonZero, &r.rPlus, &r.tieSum, &r.sn, &r.sx, &r.sy, &r.sxx, &r.syy, &r.sxy)
-		c := get(k)
-		c.nNonZero, c.rPlus, c.tieSum = r.nNonZero, r.rPlus, r.tieSum
-		c.sn, c.sx, c.sy, c.sxx, c.syy, c.sxy = r.sn, r.sx, r.sy, r.sxx, r.syy, r.sxy
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("analysis: group ranks: %w", err)
-	}
-	return cells, nil
 }
 
-// session is one analysis's own connection, holding its temp tables: pp_counted (the counted
-// responses, unfiltered) and pp_long (one row per participant and measure, filtered). Every
-// later query reads these small tables instead of recomputing the counting rule.
-type session struct {
-	conn *sql.Conn
+// tieTerm is Σ t(t²−1) over the groups of equal values of v, which it may reorder.
+func tieTerm(v []int64) int64 {
+	slices.Sort(v)
+	var sum int64
+	for i := 0; i < len(v); {
+		j := i
+		for j < len(v) && v[j] == v[i] {
+			j++
+		}
+		t := int64(j - i)
+		sum += t * (t*t - 1)
+		i = j
+	}
+	return sum
 }
 
-func openSession(ctx context.Context, db *ingest.DB, ms []Measure, later string, f Filter) (*session, error) {
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return nil, err
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
 	}
-	s := &session{conn: conn}
-	steps := []struct {
-		sql  string
-		args []any
-	}{
-		{"CREATE OR REPLACE TEMP TABLE pp_counted AS " + countedSQL(ms, later), nil},
-		{"CREATE OR REPLACE TEMP TABLE pp_long AS " + longSQL(ms), filterArgs(f)},
+	return v
+}
+
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
 	}
-	for _, st := range steps {
-		if _, err := conn.ExecContext(ctx, st.sql, st.args...); err != nil {
-			s.close()
-			return nil, fmt.Errorf("analysis: prepare: %w", err)
+	return s[:n]
+}
+
+// largerRanks computes the Wilcoxon and Spearman sums of every larger scope from the pairs of
+// one measure. Changes are ranked through their distinct rounded values (scores are fractions
+// with few distinct changes): each scope counts its pairs per distinct value and per sessions
+// value, and ranks follow from running counts in value order.
+func largerRanks(larger []cell, pairs []pair, layout scopeLayout) {
+	if len(pairs) == 0 {
+		return
+	}
+	index := make(map[int64]int32, 256)
+	var distinct []int64
+	for _, q := range pairs {
+		if _, ok := index[q.key]; !ok {
+			index[q.key] = 0
+			distinct = append(distinct, q.key)
 		}
 	}
-	return s, nil
-}
-
-// close drops the temp tables before the connection goes back to the pool.
-func (s *session) close() {
-	ctx := context.Background()
-	_, _ = s.conn.ExecContext(ctx, "DROP TABLE IF EXISTS pp_long")
-	_, _ = s.conn.ExecContext(ctx, "DROP TABLE IF EXISTS pp_counted")
-	_ = s.conn.Close()
-}
-
-func (s *session) scan(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := s.conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
+	slices.Sort(distinct)
+	for i, k := range distinct {
+		index[k] = int32(i)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
+	maxSessions := int32(0)
+	for _, q := range pairs {
+		maxSessions = max(maxSessions, q.sessions)
+	}
+	nv, ns := len(distinct), int(maxSessions)+1
+	counts := make([]int64, len(larger)*nv)     // [scope][distinct change]
+	sessCounts := make([]int64, len(larger)*ns) // [scope][sessions]
+	pos := make([]int32, len(pairs))            // distinct index of each pair
+	scopesOf := func(g int32, f func(s int)) {
+		f(0)
+		f(int(layout.modality[g]))
+		if r := layout.region[g]; r >= 0 {
+			f(int(r))
 		}
 	}
-	return rows.Err()
-}
-
-func sortedStrings(s []string) []string {
-	out := slices.Clone(s)
-	slices.Sort(out)
-	return out
+	for i, q := range pairs {
+		v := index[q.key]
+		pos[i] = v
+		scopesOf(q.group, func(s int) {
+			counts[s*nv+int(v)]++
+			sessCounts[s*ns+int(q.sessions)]++
+		})
+	}
+	// Distinct |d| of the non-zero changes in ascending order, each with the distinct indexes
+	// of −|d| and +|d| (−1 when absent).
+	type absValue struct{ neg, pos int }
+	var absValues []absValue
+	nNeg, _ := slices.BinarySearch(distinct, 0)
+	posStart := nNeg
+	if posStart < nv && distinct[posStart] == 0 {
+		posStart++
+	}
+	for neg, p := nNeg-1, posStart; neg >= 0 || p < nv; {
+		switch {
+		case p >= nv || (neg >= 0 && -distinct[neg] < distinct[p]):
+			absValues = append(absValues, absValue{neg, -1})
+			neg--
+		case neg < 0 || -distinct[neg] > distinct[p]:
+			absValues = append(absValues, absValue{-1, p})
+			p++
+		default:
+			absValues = append(absValues, absValue{neg, p})
+			neg--
+			p++
+		}
+	}
+	rx := make([]float64, len(larger)*ns)
+	ry := make([]float64, len(larger)*nv)
+	for s := range larger {
+		c := &larger[s]
+		cnt := counts[s*nv : (s+1)*nv]
+		// Wilcoxon over the non-zero changes, ranked by |d|.
+		var below int64
+		for _, a := range absValues {
+			var t, p int64
+			if a.neg >= 0 {
+				t += cnt[a.neg]
+			}
+			if a.pos >= 0 {
+				p = cnt[a.pos]
+				t += p
+			}
+			if t == 0 {
+				continue
+			}
+			c.rPlus += float64(p) * (float64(below) + float64(t+1)/2)
+			c.tieSum += float64(t * (t*t - 1))
+			c.nNonZero += int(t)
+			below += t
+		}
+		// Spearman: average ranks of sessions and of d.
+		below = 0
+		for v, t := range sessCounts[s*ns : (s+1)*ns] {
+			if t == 0 {
+				continue
+			}
+			r := float64(below) + float64(t+1)/2
+			rx[s*ns+v] = r
+			c.sx += float64(t) * r
+			c.sxx += float64(t) * r * r
+			c.sn += int(t)
+			below += t
+		}
+		below = 0
+		for v, t := range cnt {
+			if t == 0 {
+				continue
+			}
+			r := float64(below) + float64(t+1)/2
+			ry[s*nv+v] = r
+			c.sy += float64(t) * r
+			c.syy += float64(t) * r * r
+			below += t
+		}
+	}
+	for i, q := range pairs {
+		v := int(pos[i])
+		scopesOf(q.group, func(s int) {
+			larger[s].sxy += rx[s*ns+int(q.sessions)] * ry[s*nv+v]
+		})
+	}
 }

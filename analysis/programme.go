@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -79,59 +78,39 @@ func tariff(ctx context.Context, db *ingest.DB) (*float64, error) {
 	return &f, nil
 }
 
-// deliveryQuery reads per group: plan, sessions held, minutes, attendance marks, participants,
-// and counted respondents at each timepoint of the comparison.
-func deliveryQuery() string {
-	return `WITH sess AS (
-	SELECT group_id, count(*) AS held, sum(facilitator_minutes) AS minutes FROM sessions GROUP BY group_id),
-marks AS (
-	SELECT s.group_id, count(*) FILTER (WHERE a.attended) AS present, count(DISTINCT a.participant_id) AS people
-	FROM attendance a JOIN sessions s USING (session_id) GROUP BY s.group_id),
-resp_people AS (
-	SELECT p.group_id, count(*) FILTER (WHERE r.has_pre AND NOT r.has_later) AS pre_only,
-		count(*) FILTER (WHERE r.has_later AND NOT r.has_pre) AS later_only,
-		count(*) FILTER (WHERE r.has_pre AND r.has_later) AS both
-	FROM (SELECT participant_id, bool_or(timepoint = 'pre') AS has_pre, bool_or(timepoint <> 'pre') AS has_later FROM pp_counted GROUP BY participant_id) r
-	JOIN participants p USING (participant_id) GROUP BY p.group_id)
-SELECT g.group_code, g.modality, g.region, g.capacity, g.planned_sessions, g.facilitator_minutes_budget,
-	coalesce(s.held, 0), coalesce(s.minutes, 0), coalesce(m.present, 0), coalesce(m.people, 0),
-	coalesce(r.pre_only, 0), coalesce(r.later_only, 0), coalesce(r.both, 0)
-FROM groups g LEFT JOIN sess s USING (group_id) LEFT JOIN marks m USING (group_id) LEFT JOIN resp_people r USING (group_id)
-WHERE ($modality = '' OR g.modality = $modality) AND ($region = '' OR g.region = $region)
-ORDER BY g.group_code`
-}
-
-// baselineQuery compares baseline scores of participants with and without a later response.
-func baselineQuery() string {
-	return `SELECT measure, count(*) FILTER (WHERE post IS NOT NULL), avg(pre) FILTER (WHERE post IS NOT NULL),
-	count(*) FILTER (WHERE post IS NULL), avg(pre) FILTER (WHERE post IS NULL)
-FROM (SELECT l.measure, l.pre, CASE WHEN p.has_later THEN 1 END AS post FROM pp_long l
-	JOIN (SELECT participant_id, bool_or(timepoint <> 'pre') AS has_later FROM pp_counted GROUP BY participant_id) p USING (participant_id)
-	WHERE l.pre IS NOT NULL)
-GROUP BY measure`
-}
-
-// delivery reads the per-group figures and applies disclosure control to respondent counts.
-func delivery(ctx context.Context, s *session, f Filter, minCell int, price *float64) ([]GroupDelivery, Programme, error) {
+// delivery turns the groups' figures and the counted respondents per group (every participant
+// of the group, whatever the profession filter) into the delivery rows, and applies disclosure
+// control to respondent counts.
+func delivery(infos []groupInfo, p *people, minCell int, price *float64) ([]GroupDelivery, Programme) {
+	type respondents struct{ preOnly, laterOnly, both int }
+	per := make([]respondents, len(infos))
+	for i, g := range p.group {
+		r := &per[g]
+		switch pre, later := p.hasPre[i], p.hasLater[i]; {
+		case pre && later:
+			r.both++
+		case pre:
+			r.preOnly++
+		case later:
+			r.laterOnly++
+		}
+	}
 	var out []GroupDelivery
 	var prog Programme
 	prog.Tariff = price
-	err := s.scan(ctx, deliveryQuery(), filterArgs(f), func(rows *sql.Rows) error {
-		var g GroupDelivery
-		var region sql.NullString
-		var present, people, preOnly, laterOnly, both int
-		if err := rows.Scan(&g.GroupCode, &g.Modality, &region, &g.Capacity, &g.PlannedSessions, &g.MinutesBudget,
-			&g.SessionsHeld, &g.MinutesUsed, &present, &people, &preOnly, &laterOnly, &both); err != nil {
-			return err
+	for gi, info := range infos {
+		g := GroupDelivery{GroupCode: info.code, Modality: info.modality, Capacity: info.capacity,
+			PlannedSessions: info.planned, MinutesBudget: info.budget, SessionsHeld: info.held, MinutesUsed: info.minutes}
+		if info.region.Valid {
+			region := info.region.String
+			g.Region = &region
 		}
-		if region.Valid {
-			g.Region = &region.String
-		}
+		preOnly, laterOnly, both := per[gi].preOnly, per[gi].laterOnly, per[gi].both
 		if price != nil {
 			g.Cost = num(float64(g.MinutesUsed)/60**price, true)
 		}
-		if people > 0 && g.SessionsHeld > 0 {
-			g.AttendanceRate = num(float64(present)/float64(people*g.SessionsHeld), true)
+		if info.peopleShown > 0 && g.SessionsHeld > 0 {
+			g.AttendanceRate = num(float64(info.present)/float64(info.peopleShown*g.SessionsHeld), true)
 		}
 		g.respondents = preOnly + laterOnly + both
 		prog.Groups++
@@ -152,10 +131,9 @@ func delivery(ctx context.Context, s *session, f Filter, minCell int, price *flo
 			}
 		}
 		out = append(out, g)
-		return nil
-	})
+	}
 	if price != nil {
 		prog.Cost = num(float64(prog.MinutesUsed)/60**price, true)
 	}
-	return out, prog, err
+	return out, prog
 }
