@@ -3,9 +3,12 @@ package workbook
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/peerpulse/peerpulse/analysis"
 )
 
 // summaryCharts adds the two native charts to the Summary sheet, to the right of the tables:
@@ -24,7 +27,8 @@ func (r *report) summaryCharts(prev, byModality span) error {
 			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Share with high burnout (score ≥ 50), before and after"}}},
 			Legend:     excelize.ChartLegend{Position: "bottom"},
 			VaryColors: &no,
-			YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, MajorGridLines: true},
+			XAxis:      excelize.ChartAxis{Font: axisFont},
+			YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, MajorGridLines: true, Font: axisFont},
 			Dimension:  excelize.ChartDimension{Width: 560, Height: 300},
 			PlotArea:   excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 		})
@@ -38,22 +42,43 @@ func (r *report) summaryCharts(prev, byModality span) error {
 	rows := func(col string) string {
 		return fmt.Sprintf("Summary!$%s$%d:$%s$%d", col, byModality.first, col, byModality.last)
 	}
-	m := r.measure("cbi_work")
+	m := r.measure(analysis.HeadlineMeasure)
+	// The axis spans the intervals, not only the bars: viewers scale to the values alone and
+	// would clip the error bars.
+	lo, hi := r.modalityRange()
 	err := r.f.AddChart(sheetSummary, "N23", &excelize.Chart{
 		Type: excelize.Col,
 		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("Summary!$C$%d", byModality.header), Categories: rows("A"), Values: rows("C"),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{nhsBlue}}}},
-		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Change in " + m.title + " by modality, with 95% CI"}}},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Change in " + m.title + " by modality, with 95% CI (" + m.betterWhen() + " is better)"}}},
 		Legend:     excelize.ChartLegend{Position: "none"},
 		VaryColors: &no,
-		XAxis:      excelize.ChartAxis{TickLabelPosition: excelize.ChartTickLabelLow},
-		YAxis:      excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "+0;-0;0"}, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "points (" + m.betterWhen() + " is better)"}}}},
-		Dimension:  excelize.ChartDimension{Width: 560, Height: 320},
+		XAxis:      excelize.ChartAxis{TickLabelPosition: excelize.ChartTickLabelLow, Font: axisFont},
+		YAxis: excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "+0;-0;0"}, Font: axisFont,
+			Minimum: &lo, Maximum: &hi, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "points"}}}},
+		Dimension: excelize.ChartDimension{Width: 560, Height: 320},
 	})
 	if err != nil {
 		return fmt.Errorf("workbook: modality chart: %w", err)
 	}
 	return r.addErrorBars(rows("F"), rows("G"))
+}
+
+var axisFont = excelize.Font{Color: "425563", Size: 9}
+
+// modalityRange is the span of the shown modalities' intervals (and zero), widened to whole
+// steps of 2 points.
+func (r *report) modalityRange() (lo, hi float64) {
+	for _, row := range r.res.Results {
+		if row.Scope != "modality" || row.Measure != analysis.HeadlineMeasure || row.Suppressed || row.MeanChange == nil {
+			continue
+		}
+		lo, hi = min(lo, *row.MeanChange), max(hi, *row.MeanChange)
+		if row.CILow != nil && row.CIHigh != nil {
+			lo, hi = min(lo, *row.CILow), max(hi, *row.CIHigh)
+		}
+	}
+	return 2 * math.Floor(lo/2), 2 * math.Ceil(hi/2)
 }
 
 // addErrorBars gives the series of the chart just added custom error bars read from the plus

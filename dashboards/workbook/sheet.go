@@ -61,15 +61,6 @@ func (s *sheet) add(cells ...any) error {
 	return nil
 }
 
-// addStyled writes the next row with one style for every cell given as a plain value.
-func (s *sheet) addStyled(style int, values ...string) error {
-	cells := make([]any, len(values))
-	for i, v := range values {
-		cells[i] = excelize.Cell{StyleID: style, Value: v}
-	}
-	return s.add(cells...)
-}
-
 // skip leaves n empty rows.
 func (s *sheet) skip(n int) { s.row += n }
 
@@ -92,10 +83,17 @@ type table struct {
 	noFilter                 bool // a list of figures, not rows to filter
 }
 
-// header writes a header row and returns the table it starts.
+// header writes a header row, tall enough for two wrapped lines, and returns the table it
+// starts.
 func (s *sheet) header(names ...string) (table, error) {
-	if err := s.addStyled(s.st.header, names...); err != nil {
-		return table{}, err
+	cells := make([]any, len(names))
+	for i, v := range names {
+		cells[i] = excelize.Cell{StyleID: s.st.header, Value: v}
+	}
+	s.row++
+	s.cols = max(s.cols, len(cells))
+	if err := s.sw.SetRow("A"+strconv.Itoa(s.row), cells, excelize.RowOpts{Height: 27}); err != nil {
+		return table{}, fmt.Errorf("workbook: %s row %d: %w", s.name, s.row, err)
 	}
 	return table{headerRow: s.row, lastRow: s.row, cols: len(names)}, nil
 }

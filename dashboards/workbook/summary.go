@@ -10,7 +10,7 @@ import (
 // summary writes the first sheet: did it work (headline table per measure), for whom (change
 // in the headline measure by modality) and at what cost, with two native charts.
 func (r *report) summary() error {
-	s, err := newSheet(r.f, r.st, sheetSummary, []float64{34, 9, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11}, 3)
+	s, err := newSheet(r.f, r.st, sheetSummary, []float64{44, 9, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11}, 3)
 	if err != nil {
 		return err
 	}
