@@ -79,6 +79,7 @@ func newStaffFixture(t *testing.T, o fixtureOptions) *staffFixture {
 		}
 	}
 	f.app = web.NewApp(web.Options{CSRFKey: testCSRFKey})
+	web.MountAssets(f.app)
 	if err := Register(f.app, Deps{DB: db, Instruments: set, MinCell: 5, MinCellFunder: 10, Accounts: f.store,
 		Throttle: o.throttle, SessionLimits: o.limits, CLISecret: []byte("0123456789abcdef0123456789abcdef")}); err != nil {
 		t.Fatal(err)

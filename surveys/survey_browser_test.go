@@ -7,7 +7,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -156,32 +155,13 @@ func (b *tab) openStatus(url, shot string, status int) {
 	b.check(shot)
 }
 
-// press marks the current document, then clicks the button (or button-styled link) whose
-// text is exactly text; settle waits for the next document.
-func (b *tab) press(text string) {
-	b.t.Helper()
-	arg, _ := json.Marshal(text)
-	browsertest.Do(b.t, b.ctx,
-		chromedp.Evaluate[chromedp.Void](`window.ppOldPage = true`),
-		chromedp.Click(chromedp.JSPath(fmt.Sprintf(
-			`[...document.querySelectorAll("button, a.nhsuk-button")].find(e => e.innerText.trim() === %s)`, arg))))
-}
+// press clicks the button whose text is exactly text; settle waits for the next document.
+func (b *tab) press(text string) { b.t.Helper(); browsertest.Press(b.t, b.ctx, text) }
 
-// settle waits until the document the last press led to has loaded, then checks it. While
-// the browser navigates, evaluating fails ("target navigated"): that is retried.
+// settle waits until the document the last press led to has loaded, then checks it.
 func (b *tab) settle(shot string) {
 	b.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!window.ppOldPage && document.readyState === "complete"`))
-		if err == nil && done {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("the page before %s did not load (%v)", shot, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	browsertest.Settle(b.t, b.ctx)
 	b.check(shot)
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -89,5 +90,34 @@ func FillLabel(t testing.TB, ctx context.Context, text, value string) {
 	}
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.JSPath(control), value)); err != nil {
 		t.Fatalf("browsertest: fill label %q: %v", text, err)
+	}
+}
+
+// Press marks the current document as old, then clicks the button (or button-styled link)
+// whose visible text is exactly text. Call Settle to wait for the page it leads to.
+func Press(t testing.TB, ctx context.Context, text string) {
+	t.Helper()
+	arg, _ := json.Marshal(text)
+	Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`window.ppOldPage = true`),
+		chromedp.Click(chromedp.JSPath(fmt.Sprintf(
+			`[...document.querySelectorAll("button, a.nhsuk-button")].find(e => e.innerText.trim() === %s)`, arg))))
+}
+
+// Settle waits until the document that the last Press (or a click marked the same way) led to
+// has loaded. While the browser navigates, evaluating fails ("target navigated"): that is
+// retried until the deadline.
+func Settle(t testing.TB, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.ppOldPage && document.readyState === "complete"`))
+		if err == nil && done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("browsertest: the next page did not load (%v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
