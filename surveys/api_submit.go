@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,6 +57,11 @@ func (h *handler) apiSubmit(c *fiber.Ctx) error {
 	}
 	if len(c.Body()) > maxSubmissionBytes {
 		return web.NewProblem(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("A submission is at most %d KB.", maxSubmissionBytes>>10))
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, storing text the person did
+	// not write: refuse it instead.
+	if !utf8.Valid(c.Body()) {
+		return web.NewProblem(fiber.StatusBadRequest, "The body is not valid UTF-8.")
 	}
 	var in submissionJSON
 	if err := decodeStrict(c.Body(), &in); err != nil {
