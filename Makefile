@@ -6,8 +6,13 @@ ADDR  ?= 127.0.0.1:8080
 SEED  ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test lint bench fuzz assets clean
+.PHONY: help build run test lint bench fuzz crash assets clean
 FUZZTIME ?= 2m
+# Fuzz targets as package:name. Minimising is bounded by runs, not the default minute, because
+# nearly every early XLSX input is new coverage.
+FUZZ_TARGETS := ingest/tabular:FuzzCSV ingest/tabular:FuzzXLSX surveys:FuzzSubmissionJSON surveys:FuzzSurveyForm
+fuzz_each = set -e; for t in $(FUZZ_TARGETS); do echo "fuzz $${t\#*:} for $(1)"; \
+	$(GO) test -run '^$$' -fuzz "^$${t\#*:}\$$" -fuzztime $(1) -fuzzminimizetime 200x ./$${t%%:*}/; done
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,10 +26,13 @@ run: build ## Build, load the demo pilot into an empty data/peerpulse.duckdb, se
 
 test: lint ## Lint, run every test (real DuckDB files, HTTP, Chromium; race detector on), then fuzz briefly.
 	$(GO) test -race -count=1 ./...
-	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime 10s ./ingest/tabular/
+	@$(call fuzz_each,5s)
 
-fuzz: ## Fuzz the file row parser for FUZZTIME (default 2m); crashers land in testdata/fuzz as regression seeds.
-	$(GO) test -run '^$$' -fuzz FuzzCSV -fuzztime $(FUZZTIME) ./ingest/tabular/
+fuzz: ## Fuzz the CSV and XLSX row readers, the submission JSON and the survey form for FUZZTIME each (default 2m); crashers land in testdata/fuzz.
+	@$(call fuzz_each,$(FUZZTIME))
+
+crash: ## SIGKILL the server at random moments under concurrent submissions, 20 rounds; prints N/20 rounds clean.
+	$(GO) test -count=1 -v -run '^TestCrashSafety$$' -timeout 20m ./cmd/peerpulse/ -crash.rounds=20
 
 lint: ## gofmt and go vet.
 	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './node_modules/*')); \
