@@ -132,6 +132,8 @@ func (h *handler) routes(r fiber.Router) {
 	h.staff(r, "POST", "/console/groups/:group/sessions/:no/attendance", false, consoleUsers, h.ownGroup, h.attendanceSave)
 	h.staff(r, "GET", "/console/groups/:group/sessions/:no/qr", false, consoleUsers, h.ownGroup, h.sessionQR)
 
+	h.staff(r, "GET", "/dashboards", false, impactUsers, h.overviewShow)
+
 	h.staff(r, "GET", "/api/v1/impact", true, impactUsers, h.apiImpact)
 	h.staff(r, "GET", "/reports/funder.xlsx", false, impactUsers, h.report("funder"))
 	h.staff(r, "GET", "/reports/evaluator.xlsx", false, evaluators, h.report("evaluator"))
