@@ -146,6 +146,8 @@ func roleHome(role string) string {
 	switch role {
 	case accounts.Admin, accounts.Facilitator:
 		return "/console"
+	case accounts.Evaluator, accounts.Funder:
+		return "/dashboards"
 	default:
 		return "/account"
 	}
@@ -160,6 +162,9 @@ func (h *handler) signedIn(a *accounts.Account) *web.SignedIn {
 			{Href: "/admin/audit", Text: "Audit log"}, {Href: "/admin/accounts", Text: "Accounts"}}
 	case accounts.Facilitator:
 		links = []web.NavLink{{Href: "/console", Text: "Your groups"}, {Href: "/console/paper", Text: "Paper questionnaires"}}
+	}
+	if slices.Contains(impactUsers, a.Role) {
+		links = append([]web.NavLink{{Href: "/dashboards", Text: "Dashboards"}}, links...)
 	}
 	links = append(links, web.NavLink{Href: "/account", Text: "Your account"})
 	return &web.SignedIn{Email: a.Email, Role: a.Role, Links: links}

@@ -16,7 +16,7 @@ var figureHTML = template.Must(template.New("figure").Parse(`<section class="app
 {{- end}}
 <details class="nhsuk-details app-figure__data"{{if not .F.Option}} open{{end}}>
 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Data table<span class="nhsuk-u-visually-hidden">: {{.F.Title}}</span></span></summary>
-<div class="nhsuk-details__text app-table-scroll">
+<div class="nhsuk-details__text app-table-scroll" tabindex="0" role="region" aria-label="Data table: {{.F.Title}}">
 <table class="nhsuk-table" data-table="{{.F.ID}}">
 <caption class="nhsuk-table__caption nhsuk-table__caption--s">{{.F.Table.Caption}}</caption>
 <thead class="nhsuk-table__head"><tr>{{range .F.Table.Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
