@@ -215,13 +215,14 @@ GROUP BY GROUPING SETS ((), (band))`,
 // countedCTE is the "counted" table expression: the counted response of each participant at
 // pre and at the later timepoint ($later), in groups inside the modality and region filters
 // (INSTRUMENTS.md §4: the latest submitted_at; ties by the larger response id, as numbers when
-// every tied id is numeric, else as text). It reads only what the distribution needs; its
+// every tied id is numeric, else as text), with the scores and any extra columns of responses
+// (prefixed "r."). It reads only what its callers need; its
 // counts are checked against Analyse's in distribution_test.go so the two readings of the rule
 // cannot drift apart unnoticed.
-func countedCTE(ms []Measure) string {
-	cols := make([]string, len(ms))
-	for i, m := range ms {
-		cols[i] = "r." + ingest.ScoreColumn(m.ID)
+func countedCTE(ms []Measure, extra ...string) string {
+	cols := append([]string{}, extra...)
+	for _, m := range ms {
+		cols = append(cols, "r."+ingest.ScoreColumn(m.ID))
 	}
 	return fmt.Sprintf(`resp AS (
 	SELECT r.participant_id, r.timepoint, r.submitted_at, r.response_id, r.profession, %s,
