@@ -1,8 +1,10 @@
 package dashboards
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"strings"
@@ -142,4 +144,41 @@ func (f filters) form(regions []string) filterForm {
 		ff.Comparisons = append(ff.Comparisons, option{Value: c, Text: "Comparing " + comparisonWords[c], Selected: c == f.Comparison})
 	}
 	return ff
+}
+
+// filterFormHTML is the filter form: a GET form, so applying filters changes the URL.
+var filterFormHTML = template.Must(template.New("filters").Parse(`<form method="get" action="" class="app-filters" id="filters">
+  <fieldset class="nhsuk-fieldset">
+    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Filter the dashboard</legend>
+    <div class="app-filters__row">
+      <div class="nhsuk-form-group">
+        <label class="nhsuk-label" for="filter-modality">Modality</label>
+        <select class="nhsuk-select" id="filter-modality" name="modality">{{range .Modalities}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Text}}</option>{{end}}</select>
+      </div>
+      <div class="nhsuk-form-group">
+        <label class="nhsuk-label" for="filter-region">Region</label>
+        <select class="nhsuk-select" id="filter-region" name="region">{{range .Regions}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Text}}</option>{{end}}</select>
+      </div>
+      <div class="nhsuk-form-group">
+        <label class="nhsuk-label" for="filter-profession">Profession</label>
+        <select class="nhsuk-select" id="filter-profession" name="profession">{{range .Professions}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Text}}</option>{{end}}</select>
+      </div>
+      <div class="nhsuk-form-group">
+        <label class="nhsuk-label" for="filter-comparison">Comparison</label>
+        <select class="nhsuk-select" id="filter-comparison" name="comparison">{{range .Comparisons}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Text}}</option>{{end}}</select>
+      </div>
+    </div>
+    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">Apply filters</button>
+    <a class="app-filters__clear" href="?">Clear filters</a>
+  </fieldset>
+</form>`))
+
+// HTML renders the filter form; it is shared by the overview and the data-quality page.
+func (ff filterForm) HTML() (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := filterFormHTML.Execute(&buf, ff); err != nil {
+		return "", err
+	}
+	// Built by html/template just above.
+	return template.HTML(buf.String()), nil
 }

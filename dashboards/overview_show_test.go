@@ -69,25 +69,29 @@ func engineValues(t *testing.T, res *analysis.Results, sp *analysis.Spread) map[
 	return out
 }
 
-// resolve evaluates a data-ref: a name, or a ratio "a+b÷c" of names.
+// resolve evaluates a data-ref: a name, a sum "a+b", or a ratio of sums "a+b÷c+d".
 func resolve(vals map[string]float64, ref string) (float64, bool) {
-	num, den, isRatio := strings.Cut(ref, "÷")
-	var sum float64
-	for _, part := range strings.Split(num, "+") {
-		v, ok := vals[part]
-		if !ok {
-			return 0, false
+	sum := func(expr string) (float64, bool) {
+		var s float64
+		for _, part := range strings.Split(expr, "+") {
+			v, ok := vals[part]
+			if !ok {
+				return 0, false
+			}
+			s += v
 		}
-		sum += v
+		return s, true
 	}
-	if !isRatio {
-		return sum, true
+	num, den, isRatio := strings.Cut(ref, "÷")
+	n, ok := sum(num)
+	if !ok || !isRatio {
+		return n, ok
 	}
-	d, ok := vals[den]
+	d, ok := sum(den)
 	if !ok || d == 0 {
 		return 0, false
 	}
-	return sum / d, true
+	return n / d, true
 }
 
 // checkNumbers holds every number on a page to the engine: each data-value has a data-ref, and

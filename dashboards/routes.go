@@ -134,6 +134,7 @@ func (h *handler) routes(r fiber.Router) {
 
 	h.staff(r, "GET", "/dashboards", false, impactUsers, h.overviewShow)
 	h.staff(r, "GET", "/dashboards/groups/:group", false, groupImpactUsers, h.ownGroup, h.groupImpactShow)
+	h.staff(r, "GET", "/dashboards/quality", false, evaluators, h.qualityShow)
 
 	h.staff(r, "GET", "/api/v1/impact", true, impactUsers, h.apiImpact)
 	h.staff(r, "GET", "/reports/funder.xlsx", false, impactUsers, h.report("funder"))
