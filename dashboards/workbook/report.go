@@ -1,6 +1,8 @@
 package workbook
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -132,8 +134,22 @@ func write(ctx context.Context, w io.Writer, db *ingest.DB, set *instrument.Set,
 	if err := r.properties(); err != nil {
 		return err
 	}
-	r.f.SetActiveSheet(0)
-	if _, err := r.f.WriteTo(w); err != nil {
+	// No SetActiveSheet: Summary, the first sheet, is already the active tab, and the call would
+	// re-read every streamed sheet.
+	return r.writeZip(w)
+}
+
+// writeZip streams the archive to w. excelize's WriteTo would first assemble the whole file in
+// a bytes.Buffer (the size of the file, twice over as it grows); handing it a zip writer on w
+// instead leaves that buffer empty. Deflate runs at its fastest level: compressing dominates
+// the time of a large workbook, and the sheets' repetitive XML compresses well at any level.
+func (r *report) writeZip(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	r.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
+	if _, err := r.f.WriteTo(io.Discard); err != nil {
 		return fmt.Errorf("workbook: write: %w", err)
 	}
 	return nil

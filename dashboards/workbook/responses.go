@@ -74,6 +74,8 @@ func (r *report) responses(ctx context.Context, db *ingest.DB) error {
 	if err != nil {
 		return err
 	}
+	// The analysis is no longer needed: let the collector have it before the largest sheet.
+	r.res.Results, r.res.Groups = nil, nil
 	s, err := newSheet(r.f, r.st, sheetResponses, r.respWidths, 1)
 	if err != nil {
 		return err
@@ -124,9 +126,10 @@ func (r *report) responseColumnStyles(s *sheet) error {
 	set := func(from, to, style int) error { return s.sw.SetColStyle(from, to, style) }
 	n := len(r.respNames)
 	scales := responseFixed + 1
+	// Text columns need no format (strings are stored as strings): a style on every cell
+	// would cost an attribute per cell across a million rows.
 	steps := []struct{ from, to, style int }{
-		{1, 5, st.text}, {7, 7, st.date}, {8, 9, st.text},
-		{scales, scales + len(r.respLayout.scales) - 1, st.score},
+		{7, 7, st.date}, {scales, scales + len(r.respLayout.scales) - 1, st.score},
 	}
 	for _, c := range steps {
 		if c.to >= c.from && c.to <= n {
@@ -138,10 +141,15 @@ func (r *report) responseColumnStyles(s *sheet) error {
 	return nil
 }
 
-// scanResponses runs the response query and calls row with each row's values in the order:
-// group_id, participant_id, timepoint, session_id, day, profession, career stage, scales…,
-// items…. Rows come in storage order (DuckDB keeps insertion order without ORDER BY), which
-// needs no sort of a million wide rows. The answers JSON is parsed once per row by DuckDB.
+// responseChunk is how many response keys one query reads. The DuckDB driver materialises a
+// whole result before the first row is read, so one query for 10⁶ wide rows would hold them
+// all in memory; ranges of keys (response_key follows insertion order, and DuckDB skips row
+// groups outside a range by their min/max) keep at most one chunk at a time.
+const responseChunk = 1 << 17
+
+// scanResponses calls row with each response's values in the order: group_id, participant_id,
+// timepoint, session_id, day, profession, career stage, scales…, items…. Rows come in key
+// order, which needs no sort of a million wide rows. DuckDB parses each answers document once.
 func (r *report) scanResponses(ctx context.Context, db *ingest.DB, row func([]any) error) error {
 	var cols, schema []string
 	for _, sc := range r.respLayout.scales {
@@ -152,18 +160,31 @@ func (r *report) scanResponses(ctx context.Context, db *ingest.DB, row func([]an
 		schema = append(schema, strconv.Quote(it)+`:"UTINYINT"`)
 	}
 	q := fmt.Sprintf(`SELECT group_id, participant_id, timepoint, session_id, CAST(submitted_at AS DATE), profession, career_stage, %s
-FROM (SELECT *, json_transform(answers, '{%s}') AS a FROM responses)`, strings.Join(cols, ", "), strings.Join(schema, ","))
-	rows, err := db.SQL().QueryContext(ctx, q)
+FROM (SELECT *, json_transform(answers, '{%s}') AS a FROM responses WHERE response_key >= $1 AND response_key < $2)`,
+		strings.Join(cols, ", "), strings.Join(schema, ","))
+	var lo, hi sql.NullInt64
+	if err := db.SQL().QueryRowContext(ctx, `SELECT min(response_key), max(response_key) FROM responses`).Scan(&lo, &hi); err != nil {
+		return fmt.Errorf("workbook: read responses: %w", err)
+	}
+	raw := make([]any, 7+len(cols))
+	dest := make([]any, len(raw))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	for from := lo.Int64; lo.Valid && from <= hi.Int64; from += responseChunk {
+		if err := scanChunk(ctx, db, q, from, from+responseChunk, raw, dest, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanChunk(ctx context.Context, db *ingest.DB, q string, from, to int64, raw, dest []any, row func([]any) error) error {
+	rows, err := db.SQL().QueryContext(ctx, q, from, to)
 	if err != nil {
 		return fmt.Errorf("workbook: read responses: %w", err)
 	}
 	defer rows.Close()
-	n := 7 + len(cols)
-	raw := make([]any, n)
-	dest := make([]any, n)
-	for i := range raw {
-		dest[i] = &raw[i]
-	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("workbook: read responses: %w", err)

@@ -1,0 +1,231 @@
+// Command ppbench-xlsx measures the Excel reports at national scale: the evaluator workbook
+// with a Responses sheet of about 10⁶ rows against a bare excelize StreamWriter program writing
+// the same rows from the same query, each run in its own process under /usr/bin/time -v so
+// that peak RSS is the process's own. It is run by `make bench`, never by `make test`, and
+// prints Markdown for docs/BENCHMARKS.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/peerpulse/peerpulse/dashboards/workbook"
+	"github.com/peerpulse/peerpulse/ingest"
+	"github.com/peerpulse/peerpulse/ingest/demo"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
+)
+
+// nationalScale is the demo pilot × 420: about 21,000 groups and 10⁶ responses, the database
+// analysis/bench_test.go builds (and this program reuses).
+const nationalScale = 420
+
+func main() {
+	mode := flag.String("mode", "compare", "compare (both, under /usr/bin/time -v), workbook or bare (one run, for compare)")
+	db := flag.String("db", filepath.Join(os.TempDir(), "peerpulse-bench", "analysis-scale-420-v1.duckdb"), "the 10⁶-response database; built if missing")
+	out := flag.String("out", filepath.Join(os.TempDir(), "peerpulse-bench", "bench.xlsx"), "where each run writes its workbook")
+	runs := flag.Int("runs", 3, "runs of each program, alternating; medians are reported")
+	memory := flag.String("db-memory-limit", "256MB", "DuckDB memory limit for both programs")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a workbook or bare run to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ppbench-xlsx:", err)
+			os.Exit(1)
+		}
+	}
+	ctx := context.Background()
+	var err error
+	switch *mode {
+	case "workbook":
+		err = writeWorkbook(ctx, *db, *out, *memory)
+	case "bare":
+		err = writeBare(ctx, *db, *out, *memory)
+	case "compare":
+		err = compare(ctx, *db, *out, *memory, *runs)
+	default:
+		err = fmt.Errorf("unknown mode %q", *mode)
+	}
+	pprof.StopCPUProfile()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ppbench-xlsx:", err)
+		os.Exit(1)
+	}
+}
+
+func open(ctx context.Context, path, memory string) (*ingest.DB, *instrument.Set, error) {
+	set, err := instrument.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := ingest.Open(ctx, path, ingest.Options{ReadOnly: true, Instruments: set, Threads: 2, MemoryLimit: memory})
+	return db, set, err
+}
+
+// writeWorkbook is what `peerpulse report --kind evaluator --responses` does.
+func writeWorkbook(ctx context.Context, path, out, memory string) error {
+	db, set, err := open(ctx, path, memory)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := workbook.Evaluator(ctx, f, db, set, workbook.Options{Responses: true}); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// run is one measured process.
+type run struct {
+	mode      string
+	wall      time.Duration
+	rssKB     int
+	rows, out int64
+}
+
+var (
+	rssLine  = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+	wallLine = regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)`)
+)
+
+// measure runs this program in one mode under /usr/bin/time -v.
+func measure(self, mode, db, out, memory string) (run, error) {
+	var stderr bytes.Buffer
+	cmd := exec.Command("/usr/bin/time", "-v", self, "-mode", mode, "-db", db, "-out", out, "-db-memory-limit", memory)
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Run(); err != nil {
+		return run{}, fmt.Errorf("%s: %w\n%s", mode, err, stderr.String())
+	}
+	r := run{mode: mode}
+	m := rssLine.FindStringSubmatch(stderr.String())
+	w := wallLine.FindStringSubmatch(stderr.String())
+	if m == nil || w == nil {
+		return r, fmt.Errorf("%s: no figures from /usr/bin/time:\n%s", mode, stderr.String())
+	}
+	r.rssKB, _ = strconv.Atoi(m[1])
+	h, _ := strconv.Atoi(w[1])
+	mins, _ := strconv.Atoi(w[2])
+	secs, _ := strconv.ParseFloat(w[3], 64)
+	r.wall = time.Duration((float64(h*3600+mins*60) + secs) * float64(time.Second))
+	if st, err := os.Stat(out); err == nil {
+		r.out = st.Size()
+	}
+	return r, nil
+}
+
+func compare(ctx context.Context, db, out, memory string, runs int) error {
+	if _, err := exec.LookPath("/usr/bin/time"); err != nil {
+		return fmt.Errorf("needs /usr/bin/time (apt-get install -y time): %w", err)
+	}
+	if err := ensureDB(ctx, db); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var n int64
+	if d, _, err := open(ctx, db, memory); err == nil {
+		d.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
+		d.Close()
+	}
+	byMode := map[string][]run{}
+	for i := range runs {
+		for _, mode := range []string{"bare", "workbook"} {
+			r, err := measure(self, mode, db, out, memory)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "run %d %-8s %6.1f s  %4d MB peak RSS  %d MB file\n", i+1, mode, r.wall.Seconds(), r.rssKB/1024, r.out>>20)
+			byMode[mode] = append(byMode[mode], r)
+		}
+	}
+	os.Remove(out)
+	host, _ := os.Hostname()
+	fmt.Printf("Evaluator workbook with Responses, %d responses in the database (%s, %d cores, %s), DuckDB memory limit %s, %d runs each, alternating:\n\n",
+		n, host, runtime.NumCPU(), runtime.Version(), memory, runs)
+	fmt.Println("| program | wall time per run | median | peak RSS per run | median | file |")
+	fmt.Println("|---|---|---|---|---|---|")
+	med := map[string]run{}
+	for _, mode := range []string{"bare", "workbook"} {
+		rs := byMode[mode]
+		var walls, rss []string
+		for _, r := range rs {
+			walls = append(walls, fmt.Sprintf("%.1f s", r.wall.Seconds()))
+			rss = append(rss, fmt.Sprintf("%d MB", r.rssKB/1024))
+		}
+		med[mode] = median(rs)
+		name := map[string]string{"bare": "bare StreamWriter, same rows", "workbook": "evaluator workbook (all sheets)"}[mode]
+		fmt.Printf("| %s | %s | **%.1f s** | %s | **%d MB** | %d MB |\n", name, strings.Join(walls, " · "), med[mode].wall.Seconds(),
+			strings.Join(rss, " · "), med[mode].rssKB/1024, med[mode].out>>20)
+	}
+	fmt.Printf("\nRatio of medians, workbook ÷ bare: time %.2f×, peak RSS %.2f×.\n",
+		med["workbook"].wall.Seconds()/med["bare"].wall.Seconds(), float64(med["workbook"].rssKB)/float64(med["bare"].rssKB))
+	return nil
+}
+
+// median picks the run with the median wall time, and the median RSS separately.
+func median(rs []run) run {
+	byWall := slices.Clone(rs)
+	slices.SortFunc(byWall, func(a, b run) int { return int(a.wall - b.wall) })
+	byRSS := slices.Clone(rs)
+	slices.SortFunc(byRSS, func(a, b run) int { return a.rssKB - b.rssKB })
+	m := byWall[len(rs)/2]
+	m.rssKB = byRSS[len(rs)/2].rssKB
+	return m
+}
+
+// ensureDB builds the national-scale database as analysis/bench_test.go does, if missing.
+func ensureDB(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "building %s (a few minutes, once)\n", path)
+	set, err := instrument.Load()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	building := path + ".building"
+	os.Remove(building)
+	db, err := ingest.Open(ctx, building, ingest.Options{Instruments: set})
+	if err != nil {
+		return err
+	}
+	o := demo.DefaultOptions(1)
+	o.Scale = nationalScale
+	err = demo.GenerateEach(set, o, 500, func(b *ingest.Batch) error {
+		_, err := db.Load(ctx, set, b)
+		return err
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(building, path)
+}
