@@ -145,7 +145,7 @@ func (v *impactView) baselineFigure() (charts.Figure, error) {
 	}
 	summary := "Baseline burnout of completers and drop-outs (lower is better); a difference suggests those who left were not like those who stayed."
 	spec := charts.BarSpec{ID: "completers", Title: "Completers and drop-outs at baseline", Summary: summary, Categories: cats,
-		Series: []charts.Series{comp, drop}, ValueName: "mean score before (0–100)", Table: t}
+		Series: []charts.Series{comp, drop}, ValueName: "mean score before (0–100)", Horizontal: true, Table: t}
 	return v.maybeChart(spec.ID, spec.Title, summary, len(cats) > 0, t, func() (charts.Figure, error) { return charts.Bars(spec) })
 }
 
@@ -193,6 +193,6 @@ func (v *impactView) nationalFigure() (charts.Figure, error) {
 	}
 	summary := "National NHS Staff Survey morale for all NHS staff, a different population from this programme's participants: shown for context, not as a comparison group."
 	spec := charts.BarSpec{ID: "national", Title: "National context (NHS Staff Survey, another population)", Summary: summary, Categories: cats,
-		Series: []charts.Series{s}, ValueName: "morale (0–10)", Min: 0, Max: 10, Table: t}
+		Series: []charts.Series{s}, ValueName: "morale (0–10)", Horizontal: true, Min: 0, Max: 10, Table: t}
 	return charts.Bars(spec)
 }

@@ -112,7 +112,10 @@ func (v *impactView) impactFigure() (charts.Figure, error) {
 	t := charts.Table{Caption: "Change per measure, programme level (participants who answered both times)",
 		Head: []string{"Measure", "Direction", "Paired n", "Mean before", "Mean after", "Mean change", "95% CI", "dz", "Reliably improved", "Reliably worse", "p (paired t)"}}
 	var cats []string
-	improved, same, worse := charts.Series{Name: "Reliably improved"}, charts.Series{Name: "No reliable change"}, charts.Series{Name: "Reliably worse"}
+	// Improvement in the palette's blue, worse in its vermilion, no change a neutral grey.
+	improved := charts.Series{Name: "Reliably improved", Color: "#0072B2"}
+	same := charts.Series{Name: "No reliable change", Color: "#BBBBBB"}
+	worse := charts.Series{Name: "Reliably worse", Color: "#D55E00"}
 	for _, m := range v.measures {
 		r := v.row("overall", "all", m.ID)
 		label := charts.Text(m.Title)
@@ -200,7 +203,7 @@ func (v *impactView) prevalenceFigure() (charts.Figure, error) {
 			fmtNum(*r.PrevPre*100, 0), fmtNum(*r.PrevPost*100, 0))
 	}
 	spec := charts.BarSpec{ID: "prevalence", Title: "High burnout (score of 50 or more) before and after", Summary: summary,
-		Categories: cats, Series: []charts.Series{before, after}, ValueName: "% with high burnout", Min: 0, Max: 100, Table: t}
+		Categories: cats, Series: []charts.Series{before, after}, ValueName: "% with high burnout", Horizontal: true, Min: 0, Max: 100, Table: t}
 	return v.maybeChart(spec.ID, spec.Title, spec.Summary, len(cats) > 0, t, func() (charts.Figure, error) { return charts.Bars(spec) })
 }
 

@@ -296,7 +296,7 @@ func TestOverviewSanitisesLabels(t *testing.T) {
 	if charts < 8 {
 		t.Errorf("%d chart scripts", charts)
 	}
-	if !strings.Contains(r.body, `"/scriptscriptalert(1)/script_f_alert(2)_"`) {
+	if !strings.Contains(r.body, `"/scriptscriptalert(1)/script_f_alert(2)_f_"`) {
 		t.Errorf("the sanitised label is not in the chart")
 	}
 	if !strings.Contains(r.body, "&lt;/script&gt;&lt;script&gt;alert(1)") {

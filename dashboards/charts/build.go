@@ -31,10 +31,12 @@ func grid(bottom string) charts.GlobalOpts {
 	return charts.WithGridOpts(opts.Grid{Left: "8", Right: "32", Top: "48", Bottom: bottom, ContainLabel: opts.Bool(true)})
 }
 
-// Series is one named series of values, one per category; nil is a gap.
+// Series is one named series of values, one per category; nil is a gap. Color, when set,
+// overrides the palette: for series whose meaning has a colour (worse in vermilion).
 type Series struct {
 	Name   string
 	Values []*float64
+	Color  string
 }
 
 // BarSpec describes a bar chart: categories along one axis, one bar per series in each.
@@ -53,15 +55,15 @@ type BarSpec struct {
 func Bars(s BarSpec) (Figure, error) {
 	c := charts.NewBar()
 	c.SetGlobalOptions(common(s.ID, s.Title)...)
-	c.SetGlobalOptions(grid("8"))
-	value := opts.YAxis{Type: "value", Name: Label(s.ValueName), Min: s.Min, Max: s.Max}
+	c.SetGlobalOptions(grid("32"))
 	cats := Labels(s.Categories)
+	name := Label(s.ValueName)
 	if s.Horizontal {
-		c.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: value.Name, Min: s.Min, Max: s.Max}),
-			charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}))
+		c.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: name, NameLocation: "middle", NameGap: 28, Min: s.Min, Max: s.Max}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	} else {
-		c.SetGlobalOptions(charts.WithYAxisOpts(value),
-			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0", Rotate: rotation(cats)}}))
+		c.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: name, NameLocation: "middle", NameGap: 40, Min: s.Min, Max: s.Max}),
+			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	}
 	c.SetXAxis(cats)
 	for _, ser := range s.Series {
@@ -70,6 +72,9 @@ func Bars(s BarSpec) (Figure, error) {
 			data[i] = opts.BarData{Value: valueOr(v)}
 		}
 		var so []charts.SeriesOpts
+		if ser.Color != "" {
+			so = append(so, charts.WithItemStyleOpts(opts.ItemStyle{Color: ser.Color}))
+		}
 		if s.Stacked {
 			so = append(so, charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
 		}
@@ -79,18 +84,6 @@ func Bars(s BarSpec) (Figure, error) {
 		c.XYReversal()
 	}
 	return newFigure(s.ID, s.Title, s.Summary, c, s.Table)
-}
-
-// rotation tilts category labels when there are many or long ones.
-func rotation(cats []string) float64 {
-	long := 0
-	for _, c := range cats {
-		long = max(long, len([]rune(c)))
-	}
-	if len(cats)*long > 60 {
-		return 30
-	}
-	return 0
 }
 
 func valueOr(v *float64) any {
@@ -122,7 +115,7 @@ func Box(s BoxSpec) (Figure, error) {
 	c := charts.NewBoxPlot()
 	c.SetGlobalOptions(common(s.ID, s.Title)...)
 	c.SetGlobalOptions(grid("8"))
-	c.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: Label(s.ValueName), Min: s.Min, Max: s.Max}),
+	c.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: Label(s.ValueName), NameLocation: "middle", NameGap: 40, Min: s.Min, Max: s.Max}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	c.SetXAxis(Labels(s.Categories))
 	for _, ser := range s.Series {

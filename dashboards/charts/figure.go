@@ -21,6 +21,9 @@ type Figure struct {
 	Summary string      // one sentence saying what the chart shows
 	Option  template.JS // the ECharts option; empty when there is nothing to draw
 	Table   Table
+	// Tall asks for a taller chart: a forest plot of many groups needs room per row. Sizes are
+	// classes in app.css because the CSP refuses style attributes.
+	Tall bool
 }
 
 // Table is a figure's data table.

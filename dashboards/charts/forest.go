@@ -22,6 +22,9 @@ type ForestSpec struct {
 	Table              Table
 }
 
+// tallRows is the most rows a forest plot fits in the normal chart height.
+const tallRows = 14
+
 // whiskers draws each row's interval as a horizontal line with end caps. go-echarts strips
 // newlines from FuncOpts, so the function uses no line comments (STACK-NOTES.md).
 const whiskers = `function (params, api) {
@@ -86,5 +89,7 @@ func Forest(s ForestSpec) (Figure, error) {
 		overlaps = append(overlaps, p, pc)
 	}
 	c.Overlap(overlaps...)
-	return newFigure(s.ID, s.Title, s.Summary, c, s.Table)
+	f, err := newFigure(s.ID, s.Title, s.Summary, c, s.Table)
+	f.Tall = len(s.Rows) > tallRows
+	return f, err
 }

@@ -12,7 +12,7 @@ var figureHTML = template.Must(template.New("figure").Parse(`<section class="app
 <h3 id="heading-{{.F.ID}}">{{.F.Title}}</h3>
 <p class="app-figure__summary" id="summary-{{.F.ID}}" data-summary>{{.F.Summary}}</p>
 {{- if .F.Option}}
-<div class="app-chart" id="{{.F.ID}}" role="img" aria-labelledby="heading-{{.F.ID}}" aria-describedby="summary-{{.F.ID}}" data-chart></div>
+<div class="app-chart{{if .F.Tall}} app-chart--tall{{end}}" id="{{.F.ID}}" role="img" aria-labelledby="heading-{{.F.ID}}" aria-describedby="summary-{{.F.ID}}" data-chart></div>
 {{- end}}
 <details class="nhsuk-details app-figure__data"{{if not .F.Option}} open{{end}}>
 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Data table<span class="nhsuk-u-visually-hidden">: {{.F.Title}}</span></span></summary>

@@ -6,7 +6,7 @@ import (
 )
 
 // maxLabel is the longest label a chart draws, in runes; tables carry the full text.
-const maxLabel = 40
+const maxLabel = 48
 
 // Label makes text from data (a group code, a region, a modality) safe to hand to go-echarts,
 // which writes labels into an inline script without escaping (STACK-NOTES.md). It keeps
