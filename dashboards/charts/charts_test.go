@@ -66,7 +66,7 @@ func TestOptionRefusesMarkup(t *testing.T) {
 
 type fakeChart string
 
-func (fakeChart) Validate() {}
+func (fakeChart) Validate()                       {}
 func (c fakeChart) JSONNotEscaped() template.HTML { return template.HTML(c) }
 
 func TestFigureHTML(t *testing.T) {
