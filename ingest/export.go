@@ -27,7 +27,8 @@ type ExportManifest struct {
 	Withheld      []string        `json:"withheld"`
 }
 
-// exportTable is one query of the export. Queries use {{salt}} where a pseudonym is drawn.
+// exportTable is one query of the export. Queries use {{salt}} where a pseudonym is drawn, and
+// {{items}} where the answer columns go.
 type exportTable struct {
 	file, description, query string
 }
@@ -54,16 +55,13 @@ var exportTables = []exportTable{
 	{"attendance.parquet", "one row per participant and session recorded",
 		`SELECT g.group_code, s.session_no, ` + fmt.Sprintf(participantPseudonym, "a.participant_id") + ` AS participant, a.attended
 		FROM attendance a JOIN sessions s USING (session_id) JOIN groups g ON g.group_id = s.group_id ORDER BY 1, 2, 3`},
-	{"responses.parquet", "one row per completed questionnaire: pseudonyms, timepoint, date (not time), coarse descriptors and the scale scores (s_<scale>, NULL when not valid); no free text, no client or source ids",
+	{"responses.parquet", "one row per completed questionnaire: pseudonyms, timepoint, date (not time), coarse descriptors, the raw answer code of every item (a column per item id, 1 is the first option, NULL when not answered) and the scale scores (s_<scale>, NULL when not valid); no free text, no client or source ids",
 		`SELECT ` + fmt.Sprintf(responsePseudonym, "r.response_key") + ` AS response, ` +
 			fmt.Sprintf(participantPseudonym, "r.participant_id") + ` AS participant, g.group_code, r.timepoint,
 			s.session_no, CAST(r.submitted_at AS DATE) AS submitted_on, r.source, r.profession, r.career_stage,
-			r.instrument_versions, COLUMNS('^s_')
+			r.instrument_versions, {{items}} COLUMNS('^s_')
 		FROM responses r JOIN groups g USING (group_id) LEFT JOIN sessions s ON s.session_id = r.session_id
 		ORDER BY 3, 4, 2, 1`},
-	{"answers.parquet", "one row per answered item: the raw answer code (1 is the first option) of each response",
-		`SELECT ` + fmt.Sprintf(responsePseudonym, "a.response_key") + ` AS response, a.item_id, a.code AS answer
-		FROM answers a ORDER BY 1, 2`},
 }
 
 // exportWithheld is what the export leaves out on purpose, for the manifest and the docs.
@@ -77,7 +75,8 @@ var exportWithheld = []string{
 
 // ExportParquet writes the anonymised tables as Parquet files (zstd) into dir, which must be
 // empty or not exist, with a manifest.json. Every file is read from one snapshot, so the files
-// agree with each other even while the writer appends.
+// agree with each other even while the writer appends. Rows are ordered by pseudonym within
+// each group: in storage order, row i of two exports would be the same person.
 func (db *DB) ExportParquet(ctx context.Context, dir string) (ExportManifest, error) {
 	m := ExportManifest{Format: "parquet", ExportedAt: time.Now().UTC().Truncate(time.Second),
 		SchemaVersion: SchemaVersion(), Withheld: exportWithheld}
@@ -94,9 +93,15 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) (ExportManifest, er
 	}
 	defer conn.ExecContext(context.Background(), "ROLLBACK")
 	salt := sqlString(randomHex(32))
+	// Answers go wide, a column per item: a long table would be ~17 rows per response, and
+	// sorting it by pseudonym would cost the export gigabytes.
+	var items strings.Builder
+	for _, id := range db.layout.items {
+		fmt.Fprintf(&items, "CAST(r.answers ->> %s AS UTINYINT) AS %s, ", sqlString("$."+id), sqlIdent(id))
+	}
 	for _, t := range exportTables {
 		path := filepath.Join(dir, t.file)
-		q := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", strings.ReplaceAll(t.query, "{{salt}}", salt), sqlString(path))
+		q := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", strings.NewReplacer("{{salt}}", salt, "{{items}}", items.String()).Replace(t.query), sqlString(path))
 		res, err := conn.ExecContext(ctx, q)
 		if err != nil {
 			return m, fmt.Errorf("export %s: %w", t.file, err)

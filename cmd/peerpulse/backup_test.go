@@ -160,7 +160,7 @@ func TestBackupRestoreExportCommands(t *testing.T) {
 	// The export made through the server is whole and agrees with itself.
 	raw, err := os.ReadFile(filepath.Join(exported, "manifest.json"))
 	var m ingest.ExportManifest
-	if err != nil || json.Unmarshal(raw, &m) != nil || len(m.Tables) != 6 {
+	if err != nil || json.Unmarshal(raw, &m) != nil || len(m.Tables) != 5 {
 		t.Fatalf("manifest: %v\n%s", err, raw)
 	}
 	for _, tb := range m.Tables {

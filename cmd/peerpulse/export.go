@@ -14,11 +14,11 @@ import (
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	cfg.Format = "parquet"
-	err := cfg.parse("export", "Export the anonymised tables (groups, sessions, participants, attendance, responses, answers)\n"+
-		"as Parquet files into --out, a new or empty folder, with a manifest.json. Participants and\n"+
+	err := cfg.parse("export", "Export the anonymised tables (groups, sessions, participants, attendance, and responses with\n"+
+		"every answer code and scale score) as Parquet files into --out, a new or empty folder, with a manifest.json. Participants and\n"+
 		"responses get pseudonyms valid in this export only; codes, free text, tokens and times are left\n"+
 		"out (docs/DATA-MODEL.md). While `peerpulse serve` holds the file, it exports a snapshot from that server.",
-		args, os.Getenv, stdout, "db", "out", "format", "addr", "secret-key-file")
+		args, os.Getenv, stdout, "db", "out", "format", "addr", "secret-key-file", "db-threads", "db-memory-limit")
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if cfg.Out == "" {
 		return fmt.Errorf("%w: give the folder to write the files into with --out", errUsage)
 	}
-	m, err := exportFile(ctx, cfg.DB, cfg.Out)
+	m, err := exportFile(ctx, cfg, cfg.DB)
 	via := "the file"
 	if errors.Is(err, ingest.ErrLocked) {
 		via = "a snapshot from the running server"
@@ -44,15 +44,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func exportFile(ctx context.Context, path, out string) (ingest.ExportManifest, error) {
+func exportFile(ctx context.Context, cfg Config, path string) (ingest.ExportManifest, error) {
 	if _, err := os.Stat(path); err != nil {
 		return ingest.ExportManifest{}, fmt.Errorf("no database to export: %w", err)
 	}
-	db, err := ingest.Open(ctx, path, ingest.Options{ReadOnly: true})
+	// Sorting by pseudonym is the export's big cost: the memory limit makes DuckDB spill it.
+	db, err := ingest.Open(ctx, path, ingest.Options{ReadOnly: true, Threads: cfg.DBThreads, MemoryLimit: cfg.DBMemoryLimit})
 	if err != nil {
 		return ingest.ExportManifest{}, err
 	}
-	m, err := db.ExportParquet(ctx, out)
+	m, err := db.ExportParquet(ctx, cfg.Out)
 	return m, errors.Join(err, db.Close())
 }
 
@@ -68,5 +69,5 @@ func exportFromServer(ctx context.Context, cfg Config) (ingest.ExportManifest, e
 	if err := snapshotFromServer(ctx, cfg, snap); err != nil {
 		return ingest.ExportManifest{}, err
 	}
-	return exportFile(ctx, snap, cfg.Out)
+	return exportFile(ctx, cfg, snap)
 }
