@@ -66,7 +66,7 @@ func exportFromServer(ctx context.Context, cfg Config) (ingest.ExportManifest, e
 	}
 	defer os.RemoveAll(tmp)
 	snap := filepath.Join(tmp, "snapshot.duckdb")
-	if err := snapshotFromServer(ctx, cfg, snap); err != nil {
+	if _, err := snapshotFromServer(ctx, cfg, snap); err != nil {
 		return ingest.ExportManifest{}, err
 	}
 	return exportFile(ctx, cfg, snap)
