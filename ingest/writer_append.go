@@ -44,17 +44,13 @@ func (w *Writer) flush(ctx context.Context, ap *appender, emit func(add func(...
 	return nil
 }
 
-// appendParticipants stores newly claimed participant codes with ids from the pool.
-func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey) error {
+// appendParticipants stores newly claimed participant codes with their ids.
+func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey, ids []int64) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	ids, err := w.participantIDs.take(ctx, w, len(keys))
-	if err != nil {
-		return err
-	}
 	now := time.Now().UTC()
-	err = w.flush(ctx, &w.participantApp, func(add func(...driver.Value) error) error {
+	err := w.flush(ctx, &w.participantApp, func(add func(...driver.Value) error) error {
 		for i, k := range keys {
 			if err := add(int32(ids[i]), k.group, k.code, now); err != nil {
 				return err
@@ -71,14 +67,10 @@ func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey) 
 	return nil
 }
 
-// appendResponses stores the batch's responses, one wide row each.
-func (w *Writer) appendResponses(ctx context.Context, rows []responseRow) error {
+// appendResponses stores the batch's responses, one wide row each, with their keys.
+func (w *Writer) appendResponses(ctx context.Context, rows []responseRow, keys []int64) error {
 	if len(rows) == 0 {
 		return nil
-	}
-	keys, err := w.responseKeys.take(ctx, w, len(rows))
-	if err != nil {
-		return err
 	}
 	return w.flush(ctx, &w.responseApp, emitResponses(w.db.layout, rows, keys))
 }

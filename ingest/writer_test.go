@@ -131,6 +131,38 @@ func TestWriterParticipantsAndBadJobs(t *testing.T) {
 	}
 }
 
+// A new participant and its response commit together: when the response is refused by the
+// database, its participant must not be left behind.
+func TestWriterParticipantAndResponseCommitTogether(t *testing.T) {
+	db, w, set := writerFixture(t, WriterOptions{})
+	ctx := context.Background()
+	bad := scored(t, set, "refused", "ATOM01", 1)
+	bad.Source = "carrier-pigeon" // passes the writer, fails the table's CHECK
+	var wg sync.WaitGroup
+	var badErr, goodErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); _, badErr = w.Submit(ctx, bad) }()
+	go func() { defer wg.Done(); _, goodErr = w.Submit(ctx, scored(t, set, "accepted", "ATOM02", 1)) }()
+	wg.Wait()
+	if badErr == nil || goodErr != nil {
+		t.Fatalf("refused job: %v (want an error); accepted job: %v", badErr, goodErr)
+	}
+	var left, kept, responses int
+	if err := db.SQL().QueryRow(`SELECT count(*) FILTER (code = 'ATOM01'), count(*) FILTER (code = 'ATOM02') FROM participants`).Scan(&left, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM responses WHERE client_id IN ('refused', 'accepted')`).Scan(&responses); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 || kept != 1 || responses != 1 {
+		t.Fatalf("participants ATOM01 %d (want 0), ATOM02 %d (want 1); responses %d (want 1)", left, kept, responses)
+	}
+	// The refused code was released: it can be used again.
+	if _, err := w.Submit(ctx, scored(t, set, "retried", "ATOM01", 1)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestWriterBoundedQueueAndDrainOnClose(t *testing.T) {
 	db, w, set := writerFixture(t, WriterOptions{QueueSize: 2, MaxBatch: 1})
 	ctx := context.Background()
