@@ -7,6 +7,10 @@ import (
 	"github.com/peerpulse/peerpulse/dashboards/charts"
 )
 
+// maxForestGroups is the most groups a forest plot lists; a national programme filters by
+// modality or region first.
+const maxForestGroups = 80
+
 // forestFigure plots the headline measure's mean change per group with the pooled estimate
 // (evaluators only: funders never see groups). Suppressed groups are left out and counted in
 // the summary (INSTRUMENTS.md §6 allows either that or unlabelled rows).
@@ -15,13 +19,22 @@ func (v *impactView) forestFigure() (charts.Figure, error) {
 	t := charts.Table{Caption: m.Title + ": mean change per group (" + m.BetterWhen() + ")",
 		Head: []string{"Group", "Paired n (groups pooled)", "Mean change", "95% CI", "p (BH-adjusted)", "I²", "τ²"}}
 	var rows []charts.ForestRow
-	withheld := 0
+	withheld, shown := 0, 0
+	for _, r := range v.res.Results {
+		if r.Scope == "group" && r.Measure == m.ID && !r.Suppressed {
+			shown++
+		}
+	}
+	tooMany := shown > maxForestGroups
 	for _, r := range v.res.Results {
 		if r.Scope != "group" || r.Measure != m.ID {
 			continue
 		}
 		if r.Suppressed {
 			withheld++
+			continue
+		}
+		if tooMany {
 			continue
 		}
 		label := charts.Cell{Text: r.Key, Href: "/dashboards/groups/" + r.Key}
@@ -46,6 +59,10 @@ func (v *impactView) forestFigure() (charts.Figure, error) {
 			}
 			summary += "."
 		}
+	}
+	if tooMany {
+		summary += fmt.Sprintf(" The %d groups are too many to plot one by one: choose a modality or region to see each group.", shown)
+		t.Caption += fmt.Sprintf("; %d groups: filter to list them", shown)
 	}
 	if withheld > 0 {
 		summary += fmt.Sprintf(" %d groups with %s are left out of the plot but included in the pooled estimate.", withheld, fewerText(v.res.MinCell))

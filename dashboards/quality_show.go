@@ -114,6 +114,10 @@ func (v *impactView) groupMatchFigure() (charts.Figure, error) {
 		cats = append(cats, g.GroupCode)
 		s.Values = append(s.Values, pct(share))
 	}
+	if len(cats) > maxForestGroups {
+		// A national programme's groups are listed in the table only.
+		cats, s.Values = nil, nil
+	}
 	summary := "Share of each group's baseline respondents who also answered later."
 	if withheld > 0 {
 		summary += fmt.Sprintf(" %d groups with %s are not charted.", withheld, fewerText(v.res.MinCell))
