@@ -139,6 +139,12 @@ func Restore(ctx context.Context, src, target string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: read backup %s: %w", src, err)
 	}
+	// A backup from a newer peerpulse would replace the target and then refuse to open.
+	if v, err := fileVersion(ctx, src); err != nil {
+		return fmt.Errorf("restore: read backup %s: %w", src, err)
+	} else if v > SchemaVersion() {
+		return fmt.Errorf("%w: the backup %s is at schema version %d, this binary knows %d", ErrSchemaTooNew, src, v, SchemaVersion())
+	}
 	if _, err := os.Stat(target); err == nil {
 		if !force {
 			return fmt.Errorf("%w: %s (give --force to replace it)", ErrTargetExists, target)
@@ -269,6 +275,20 @@ func digest(ctx context.Context, pool *sql.DB) (Digests, error) {
 		out[n] = d
 	}
 	return out, nil
+}
+
+// fileVersion reads a file's schema version without migrating it.
+func fileVersion(ctx context.Context, path string) (int, error) {
+	raw, err := openRaw(ctx, path, true)
+	if err != nil {
+		return 0, err
+	}
+	defer raw.Close()
+	var v sql.NullInt64
+	if err := raw.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
 }
 
 // openRaw opens a DuckDB file without migrating it, for checks of files that are not (yet) the

@@ -196,6 +196,22 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	if err := ingest.Restore(ctx, notDB, target, true); err == nil {
 		t.Fatal("a file that is not a peerpulse database must be refused")
 	}
+	// A backup from a newer peerpulse is refused before anything is replaced.
+	future := filepath.Join(dir, "future.duckdb")
+	if err := ingest.Restore(ctx, last, future, false); err != nil {
+		t.Fatal(err)
+	}
+	fdb, err := ingest.Open(ctx, future, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fdb.SQL().Exec(`INSERT INTO schema_migrations VALUES (?, 'from the future', now()::TIMESTAMP)`, ingest.SchemaVersion()+1); err != nil {
+		t.Fatal(err)
+	}
+	fdb.Close()
+	if err := ingest.Restore(ctx, future, target, true); !errors.Is(err, ingest.ErrSchemaTooNew) {
+		t.Fatalf("a backup from a newer version: %v", err)
+	}
 	compare("after refused restores")
 }
 
