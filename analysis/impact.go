@@ -71,6 +71,10 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
+	items, err := newItemTable(set)
+	if err != nil {
+		return nil, err
+	}
 	// The groups and their delivery figures need no counted responses: read them on a second
 	// connection while the first one applies the counting rule.
 	type groupsRead struct {
@@ -86,13 +90,8 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 		}
 		groupsDone <- r
 	}()
-	s, err := openSession(ctx, db.SQL(), ms, later)
-	if err != nil {
-		<-groupsDone
-		return nil, err
-	}
-	defer s.close()
-	rel, err := s.reliability(ctx, ms, o.RCI)
+	acc := newReliabilityAcc(items, ms)
+	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc)
 	gr := <-groupsDone
 	if err == nil {
 		err = gr.err
@@ -100,12 +99,9 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
+	p.inGroups(groupLookup(gr.groups))
 	groups := gr.groups
-	lookup := groupLookup(groups)
-	p, err := s.readPeople(ctx, ms, o.Filter.Profession, lookup)
-	if err != nil {
-		return nil, err
-	}
+	rel := acc.result(ms, o.RCI)
 	scopes, layout := scopesOf(groups)
 	byGroup := membersByGroup(p, len(groups))
 
@@ -191,7 +187,8 @@ func baseline(p *people, ms []Measure, minCell int) []Baseline {
 	for mi, m := range ms {
 		var nc, nd int
 		var sc, sd float64
-		for i, x := range p.pre[mi] {
+		for i := range p.len() {
+			x := p.pre(i, mi)
 			if !p.keep[i] || math.IsNaN(x) {
 				continue
 			}

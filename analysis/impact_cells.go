@@ -110,7 +110,6 @@ func measureCells(p *people, mi int, m Measure, rel measureReliability, byGroup 
 	if rel.ok {
 		rci, rciOK = NewRCI(rel.sd1, rel.alpha)
 	}
-	pre, post := p.pre[mi], p.post[mi]
 	groups = make([]cell, len(byGroup))
 	larger = make([]cell, layout.nLarger)
 	var pairs []pair
@@ -123,7 +122,7 @@ func measureCells(p *people, mi int, m Measure, rel measureReliability, byGroup 
 			if !p.keep[i] {
 				continue
 			}
-			x, y := pre[i], post[i]
+			x, y := p.pre(int(i), mi), p.post(int(i), mi)
 			hasX, hasY := !math.IsNaN(x), !math.IsNaN(y)
 			if hasX {
 				c.nPre++
@@ -219,29 +218,55 @@ type rankScratch struct {
 	sess     []int64
 	rx, ry   []float64
 	absRanks []float64
+	order    []int32
 }
 
 // avgRanks sets ranks[i] to the average rank (1-based, ties share the mean of their positions)
-// of v[i] among v, by counting: the cheapest way for the dozen pairs of a typical group.
-func avgRanks(v []int64, ranks []float64) {
+// of v[i] among v. order is scratch space of len(v). An insertion sort is the cheapest order
+// for the dozen pairs of a typical group; large groups are sorted by slices.SortFunc.
+func avgRanks(v []int64, ranks []float64, order []int32) {
 	n := len(v)
 	for i := range n {
-		below, same := 0, 0
-		for j := range n {
-			switch {
-			case v[j] < v[i]:
-				below++
-			case v[j] == v[i]:
-				same++
+		order[i] = int32(i)
+	}
+	if n > 32 {
+		slices.SortFunc(order[:n], func(a, b int32) int { return cmpInt64(v[a], v[b]) })
+	} else {
+		for i := 1; i < n; i++ {
+			x := order[i]
+			j := i
+			for j > 0 && v[order[j-1]] > v[x] {
+				order[j] = order[j-1]
+				j--
 			}
+			order[j] = x
 		}
-		ranks[i] = float64(below) + float64(same+1)/2
+	}
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && v[order[j]] == v[order[i]] {
+			j++
+		}
+		r := float64(i) + float64(j-i+1)/2
+		for k := i; k < j; k++ {
+			ranks[order[k]] = r
+		}
+		i = j
 	}
 }
 
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 // groupRanks computes a group's Wilcoxon and Spearman sums: average ranks of |d| over the
-// non-zero changes, of sessions and of d (d by its rounded key). Groups are small, so ranks
-// are counted directly; a group above a few hundred pairs is ranked by sorting instead.
+// non-zero changes, of sessions and of d (d by its rounded key).
 func (s *rankScratch) groupRanks(c *cell, pairs []pair) {
 	n := len(pairs)
 	s.abs, s.keys, s.sess = s.abs[:0], s.keys[:0], s.sess[:0]
@@ -253,13 +278,13 @@ func (s *rankScratch) groupRanks(c *cell, pairs []pair) {
 		}
 	}
 	s.rx, s.ry, s.absRanks = grow(s.rx, n), grow(s.ry, n), grow(s.absRanks, len(s.abs))
-	rank := avgRanks
-	if n > 200 {
-		rank = sortedRanks
+	if cap(s.order) < n {
+		s.order = make([]int32, n)
 	}
-	rank(s.sess, s.rx)
-	rank(s.keys, s.ry)
-	rank(s.abs, s.absRanks)
+	order := s.order[:n]
+	avgRanks(s.sess, s.rx, order)
+	avgRanks(s.keys, s.ry, order)
+	avgRanks(s.abs, s.absRanks, order)
 	c.nNonZero = len(s.abs)
 	j := 0
 	for _, q := range pairs {
@@ -281,34 +306,6 @@ func (s *rankScratch) groupRanks(c *cell, pairs []pair) {
 		c.sxx += x * x
 		c.syy += y * y
 		c.sxy += x * y
-	}
-}
-
-// sortedRanks is avgRanks by sorting, for large groups.
-func sortedRanks(v []int64, ranks []float64) {
-	order := make([]int, len(v))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch {
-		case v[a] < v[b]:
-			return -1
-		case v[a] > v[b]:
-			return 1
-		}
-		return 0
-	})
-	for i := 0; i < len(order); {
-		j := i
-		for j < len(order) && v[order[j]] == v[order[i]] {
-			j++
-		}
-		r := float64(i) + float64(j-i+1)/2
-		for k := i; k < j; k++ {
-			ranks[order[k]] = r
-		}
-		i = j
 	}
 }
 

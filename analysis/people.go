@@ -8,97 +8,158 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // people holds one entry per participant with a counted response at pre or at the later
-// timepoint, in a group inside the filter, column by column. A score that is not valid (or
-// whose timepoint has no counted response) is NaN: scores themselves are never NaN.
+// timepoint, in a group inside the filter. A score that is not valid (or whose timepoint has no
+// counted response) is NaN: scores themselves are never NaN.
 type people struct {
+	nm       int     // measures
 	group    []int32 // index into groups
 	keep     []bool  // passes the profession filter: counted in the statistics
 	hasPre   []bool
 	hasLater []bool
 	sessions []int32
-	pre      [][]float64 // [measure][participant]
-	post     [][]float64
+	scores   []float64 // per participant, per measure: pre, later
 }
 
 func (p *people) len() int { return len(p.group) }
 
-// session is one analysis's own connection: pp_person, the counted responses pivoted to one row
-// per participant, is a temp table on it, read by the reliability and people queries.
-type session struct {
-	conn *sql.Conn
-}
+func (p *people) pre(i, mi int) float64  { return p.scores[(i*p.nm+mi)*2] }
+func (p *people) post(i, mi int) float64 { return p.scores[(i*p.nm+mi)*2+1] }
 
-func openSession(ctx context.Context, db *sql.DB, ms []Measure, later string) (*session, error) {
+// readPeople runs the person query on one connection and reads it straight from the driver:
+// database/sql's per-value conversion would cost more than the analysis itself on a national
+// programme (a quarter of a million rows). Every row feeds the programme's reliability (which
+// is unfiltered); p.group holds group ids until inGroups replaces them with indexes. Participants
+// tied at their latest submitted_at are read again by the exact query.
+func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession string, acc *reliabilityAcc) (*people, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{conn: conn}
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE pp_person AS "+personSQL(ms, later)); err != nil {
-		s.close()
-		return nil, fmt.Errorf("analysis: counted responses: %w", err)
-	}
-	return s, nil
-}
-
-// close drops the temp table before the connection goes back to the pool.
-func (s *session) close() {
-	_, _ = s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS pp_person")
-	_ = s.conn.Close()
-}
-
-// readPeople reads pp_person for the groups in groupIndex (group_id → index; absent: outside
-// the filter). It talks to the driver directly: database/sql's per-value conversion would cost
-// more than the analysis itself on a national programme (a quarter of a million rows).
-func (s *session) readPeople(ctx context.Context, ms []Measure, profession string, groupIndex func(int32) (int32, bool)) (*people, error) {
-	p := &people{pre: make([][]float64, len(ms)), post: make([][]float64, len(ms))}
-	err := s.conn.Raw(func(dc any) error {
-		q, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return errors.New("driver cannot query")
+	defer conn.Close()
+	p := &people{nm: len(ms)}
+	var tied []string
+	// Answers documents are parsed on another goroutine while rows are read.
+	docs := make(chan []string, 4)
+	parsed := make(chan struct{})
+	go func(docs <-chan []string) {
+		for batch := range docs {
+			for _, d := range batch {
+				acc.addAnswers(d)
+			}
 		}
-		rows, err := q.QueryContext(ctx, peopleQuery(ms), []driver.NamedValue{{Name: "profession", Value: profession}})
-		if err != nil {
-			return err
+		close(parsed)
+	}(docs)
+	batch := make([]string, 0, 1024)
+	defer func() {
+		if docs != nil {
+			close(docs)
+			<-parsed
 		}
-		defer rows.Close()
-		dest := make([]driver.Value, 5+2*len(ms))
-		for {
-			if err := rows.Next(dest); err == io.EOF {
-				return nil
-			} else if err != nil {
+	}()
+	read := func(q string) error {
+		return conn.Raw(func(dc any) error {
+			qc, ok := dc.(driver.QueryerContext)
+			if !ok {
+				return errors.New("driver cannot query")
+			}
+			rows, err := qc.QueryContext(ctx, q, []driver.NamedValue{{Name: "profession", Value: profession}})
+			if err != nil {
 				return err
 			}
-			gid, ok := dest[0].(int32)
-			if !ok {
-				return fmt.Errorf("group id is %T", dest[0])
+			defer rows.Close()
+			dest := make([]driver.Value, 4+2*len(ms))
+			for {
+				if err := rows.Next(dest); err == io.EOF {
+					return nil
+				} else if err != nil {
+					return err
+				}
+				doc, err := p.add(dest, ms, acc, &tied)
+				if err != nil {
+					return err
+				}
+				if doc != "" {
+					batch = append(batch, doc)
+					if len(batch) == cap(batch) {
+						docs <- batch
+						batch = make([]string, 0, 1024)
+					}
+				}
 			}
-			g, in := groupIndex(gid)
-			if !in {
-				continue
-			}
-			sessions, ok := dest[4].(int32)
-			if !ok {
-				return fmt.Errorf("sessions is %T", dest[4])
-			}
-			p.group = append(p.group, g)
-			p.keep = append(p.keep, dest[1] == true)
-			p.hasPre = append(p.hasPre, dest[2] == true)
-			p.hasLater = append(p.hasLater, dest[3] == true)
-			p.sessions = append(p.sessions, sessions)
-			for mi := range ms {
-				p.pre[mi] = append(p.pre[mi], scoreValue(dest[5+2*mi]))
-				p.post[mi] = append(p.post[mi], scoreValue(dest[6+2*mi]))
-			}
-		}
-	})
-	if err != nil {
+		})
+	}
+	if err := read(personSQL(ms, later)); err != nil {
 		return nil, fmt.Errorf("analysis: read participants: %w", err)
 	}
+	if len(tied) > 0 {
+		exact := tied
+		tied = nil
+		if err := read(exactSQL(ms, later, strings.Join(exact, ", "))); err != nil {
+			return nil, fmt.Errorf("analysis: read tied participants: %w", err)
+		}
+		if len(tied) > 0 {
+			return nil, errors.New("analysis: tied participants stayed tied")
+		}
+	}
+	docs <- batch
+	close(docs)
+	docs = nil
+	<-parsed
 	return p, nil
+}
+
+// add takes one row of the person query (see personSQL for its columns) and returns the
+// baseline answers document for the reliability, if any.
+func (p *people) add(row []driver.Value, ms []Measure, acc *reliabilityAcc, tied *[]string) (string, error) {
+	id, ok1 := row[0].(int32)
+	gid, ok2 := row[1].(int32)
+	flags, ok3 := row[2].(int32)
+	if !ok1 || !ok2 || !ok3 {
+		return "", fmt.Errorf("unexpected column types %T, %T, %T", row[0], row[1], row[2])
+	}
+	if flags&4 != 0 {
+		*tied = append(*tied, strconv.Itoa(int(id)))
+		return "", nil
+	}
+	hasPre := flags&1 != 0
+	for mi := range ms {
+		acc.addScore(mi, scoreValue(row[4+2*mi]))
+	}
+	doc, _ := row[3].(string)
+	if !hasPre {
+		doc = ""
+	}
+	p.group = append(p.group, gid)
+	p.keep = append(p.keep, flags&8 != 0)
+	p.hasPre = append(p.hasPre, hasPre)
+	p.hasLater = append(p.hasLater, flags&2 != 0)
+	p.sessions = append(p.sessions, flags>>4)
+	for mi := range ms {
+		p.scores = append(p.scores, scoreValue(row[4+2*mi]), scoreValue(row[5+2*mi]))
+	}
+	return doc, nil
+}
+
+// inGroups keeps the participants of the groups in groupIndex (group id → index; false:
+// outside the filter) and replaces their group ids with the indexes.
+func (p *people) inGroups(groupIndex func(int32) (int32, bool)) {
+	n := 0
+	for i, gid := range p.group {
+		g, in := groupIndex(gid)
+		if !in {
+			continue
+		}
+		p.group[n], p.keep[n], p.hasPre[n], p.hasLater[n], p.sessions[n] = g, p.keep[i], p.hasPre[i], p.hasLater[i], p.sessions[i]
+		copy(p.scores[n*2*p.nm:(n+1)*2*p.nm], p.scores[i*2*p.nm:(i+1)*2*p.nm])
+		n++
+	}
+	p.group, p.keep, p.hasPre, p.hasLater, p.sessions = p.group[:n], p.keep[:n], p.hasPre[:n], p.hasLater[:n], p.sessions[:n]
+	p.scores = p.scores[:n*2*p.nm]
 }
 
 func scoreValue(v driver.Value) float64 {
@@ -112,45 +173,4 @@ func scoreValue(v driver.Value) float64 {
 type measureReliability struct {
 	sd1, alpha float64
 	ok         bool // both known, α < 1: RCI is estimable
-}
-
-func (s *session) reliability(ctx context.Context, ms []Measure, overrides map[string]RCIOverride) ([]measureReliability, error) {
-	q, err := reliabilityQuery(ms)
-	if err != nil {
-		return nil, err
-	}
-	type alphaParts struct {
-		sd1               sql.NullFloat64
-		n, k              int
-		itemVar, totalVar sql.NullFloat64
-	}
-	parts := make([]alphaParts, len(ms))
-	var dest []any
-	for i := range ms {
-		dest = append(dest, &parts[i].sd1, &parts[i].n, &parts[i].k, &parts[i].itemVar, &parts[i].totalVar)
-	}
-	if err := s.conn.QueryRowContext(ctx, q).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("analysis: reliability: %w", err)
-	}
-	out := make([]measureReliability, len(ms))
-	for i, m := range ms {
-		p := parts[i]
-		r := measureReliability{sd1: p.sd1.Float64}
-		alphaOK := p.n >= 2 && p.k >= 2 && p.itemVar.Valid && p.totalVar.Valid && p.totalVar.Float64 > 0
-		if alphaOK {
-			r.alpha = float64(p.k) / float64(p.k-1) * (1 - p.itemVar.Float64/p.totalVar.Float64)
-		}
-		sdOK := p.sd1.Valid
-		if o, ok := overrides[m.ID]; ok {
-			if o.SD1 != nil {
-				r.sd1, sdOK = *o.SD1, true
-			}
-			if o.Reliability != nil {
-				r.alpha, alphaOK = *o.Reliability, true
-			}
-		}
-		r.ok = sdOK && alphaOK
-		out[i] = r
-	}
-	return out, nil
 }

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -19,17 +18,34 @@ import (
 const hugeShift = "9223372036854775808"
 
 // personSQL selects one row per participant with a counted response at pre or at the later
-// timepoint (INSTRUMENTS.md §4), unfiltered: the counted pre response's key and profession, its
-// score per measure, the later response's score per measure, and sessions attended.
+// timepoint (INSTRUMENTS.md §4), unfiltered: participant and group; flags (bit 0: a counted
+// pre response, bit 1: a counted later response, bit 2: needs the tie rule, bit 3: passes the
+// profession filter $profession by the counted baseline's profession; above them, sessions
+// attended: one column instead of five saves a fifth of the values read); the counted
+// baseline's answers document (empty without one); and per measure the pre and later scores,
+// NaN when not valid. No column is NULL: the driver asks DuckDB's C API about every value of a
+// column that has NULLs, which costs more than reading it.
 //
 // The counted response is the latest submitted_at; ties are broken by the larger response id,
 // compared as numbers when every tied id is numeric, else as text. One aggregation picks the
 // latest response with the key h = (submitted_at, response_key) and, with h2 = (submitted_at,
-// −response_key), tells whether it was alone at its time (the largest and the smallest key agree).
-// Only the rare tied participants go through the id rule, and their values replace the first
-// pick. arg_max_null takes a whole response: an invalid (NULL) score of the counted response is
-// not replaced by an earlier one.
+// −response_key), tells whether it was alone at its time (the largest and the smallest key
+// agree); arg_max_null takes a whole response, so an invalid (NULL) score of the counted response
+// is not replaced by an earlier one. The rule for ties of submitted_at needs a second look at the
+// tied responses; it is costly to plan even when nobody is tied, so the first query only flags
+// tied participants (column tied) and, when there are any, exactSQL reads them again.
 func personSQL(ms []Measure, later string) string {
+	return personQuery(ms, later, "")
+}
+
+// exactSQL is personSQL for the participants listed (a comma-separated list of ids), with
+// ties of submitted_at resolved by the id rule.
+func exactSQL(ms []Measure, later, participants string) string {
+	return personQuery(ms, later, participants)
+}
+
+func personQuery(ms []Measure, later, only string) string {
+	exact := only != ""
 	tps := []struct{ name, cond string }{{"pre", "timepoint = 'pre'"}, {"later", "timepoint <> 'pre'"}}
 	var agg, fix, pick []string
 	for _, tp := range tps {
@@ -38,25 +54,32 @@ func personSQL(ms []Measure, later string) string {
 			c := ingest.ScoreColumn(m.ID)
 			agg = append(agg, fmt.Sprintf("arg_max_null(%s, h) FILTER (WHERE %s) AS %s_%s", c, tp.cond, tp.name, m.ID))
 			fix = append(fix, fmt.Sprintf("max(%s) FILTER (WHERE %s) AS %s_%s", c, tp.cond, tp.name, m.ID))
-			pick = append(pick, fmt.Sprintf("CASE WHEN f.fix_%[1]s THEN f.%[1]s_%[2]s ELSE a.%[1]s_%[2]s END AS %[1]s_%[2]s", tp.name, m.ID))
+			if exact {
+				pick = append(pick, fmt.Sprintf("CASE WHEN f.fix_%[1]s THEN f.%[1]s_%[2]s ELSE a.%[1]s_%[2]s END", tp.name, m.ID))
+			} else {
+				pick = append(pick, fmt.Sprintf("a.%s_%s", tp.name, m.ID))
+			}
 		}
 	}
-	return fmt.Sprintf(`WITH resp AS (
-	SELECT participant_id, group_id, timepoint, submitted_at, response_key, response_id, profession, %[3]s,
-		epoch_us(submitted_at)::HUGEINT * %[1]s + response_key AS h,
-		epoch_us(submitted_at)::HUGEINT * %[1]s - response_key AS h2
-	FROM responses WHERE timepoint IN ('pre', '%[2]s')),
-agg AS MATERIALIZED (
-	SELECT participant_id, any_value(group_id) AS group_id,
-		arg_max_null(profession, h) FILTER (WHERE timepoint = 'pre') AS profession,
-		%[4]s
-	FROM resp GROUP BY participant_id),
-tie AS (
-	SELECT participant_id, 'pre' AS timepoint, at_pre AS at FROM agg
-	WHERE h_pre + h2_pre <> 2 * epoch_us(at_pre)::HUGEINT * %[1]s
+	// The scores in the order peopleColumns reads them: pre and later per measure.
+	var scores, out []string
+	for mi := range ms {
+		scores = append(scores, fmt.Sprintf("%s AS s%d, %s AS s%d", pick[mi], 2*mi, pick[len(ms)+mi], 2*mi+1))
+		out = append(out, fmt.Sprintf("coalesce(p.s%d, 'NaN'::DOUBLE), coalesce(p.s%d, 'NaN'::DOUBLE)", 2*mi, 2*mi+1))
+	}
+	alone := func(tp string) string {
+		return fmt.Sprintf("h_%[1]s + h2_%[1]s = 2 * epoch_us(at_%[1]s)::HUGEINT * %[2]s", tp, hugeShift)
+	}
+	where, fixCTEs, fixJoin := "", "", ""
+	tied := fmt.Sprintf("NOT coalesce(%s, true) OR NOT coalesce(%s, true)", alone("pre"), alone("later"))
+	preKey := fmt.Sprintf("(a.h_pre - epoch_us(a.at_pre)::HUGEINT * %s)::BIGINT", hugeShift)
+	profession := "a.profession"
+	if exact {
+		where = " AND participant_id IN (" + only + ")"
+		fixCTEs = fmt.Sprintf(`tie AS (
+	SELECT participant_id, 'pre' AS timepoint, at_pre AS at FROM agg WHERE NOT %[1]s
 	UNION ALL
-	SELECT participant_id, '%[2]s', at_later FROM agg
-	WHERE h_later + h2_later <> 2 * epoch_us(at_later)::HUGEINT * %[1]s),
+	SELECT participant_id, '%[3]s', at_later FROM agg WHERE NOT %[2]s),
 chosen AS (
 	SELECT CASE WHEN bool_and(TRY_CAST(r.response_id AS DOUBLE) IS NOT NULL)
 		THEN arg_max(r.response_key, (TRY_CAST(r.response_id AS DOUBLE), r.response_id))
@@ -67,18 +90,38 @@ fix AS (
 	SELECT participant_id, bool_or(timepoint = 'pre') AS fix_pre, bool_or(timepoint <> 'pre') AS fix_later,
 		max(response_key) FILTER (WHERE timepoint = 'pre') AS key_pre,
 		max(profession) FILTER (WHERE timepoint = 'pre') AS profession,
-		%[5]s
+		%[4]s
 	FROM resp JOIN chosen USING (response_key) GROUP BY participant_id),
-att AS (
-	SELECT participant_id, count(*) FILTER (WHERE attended) AS sessions FROM attendance GROUP BY participant_id)
-SELECT a.participant_id, a.group_id, a.h_pre IS NOT NULL AS has_pre, a.h_later IS NOT NULL AS has_later,
-	CASE WHEN f.fix_pre THEN f.key_pre ELSE (a.h_pre - epoch_us(a.at_pre)::HUGEINT * %[1]s)::BIGINT END AS pre_key,
-	CASE WHEN f.fix_pre THEN f.profession ELSE a.profession END AS profession,
-	coalesce(t.sessions, 0)::INTEGER AS sessions,
-	%[6]s
-FROM agg a LEFT JOIN fix f USING (participant_id) LEFT JOIN att t USING (participant_id)`,
-		hugeShift, later, strings.Join(scoreColumns(ms), ", "), strings.Join(agg, ",\n\t\t"),
-		strings.Join(fix, ",\n\t\t"), strings.Join(pick, ",\n\t"))
+`, alone("pre"), alone("later"), later, strings.Join(fix, ",\n\t\t"))
+		fixJoin = " LEFT JOIN fix f USING (participant_id)"
+		tied = "false"
+		preKey = "CASE WHEN f.fix_pre THEN f.key_pre ELSE " + preKey + " END"
+		profession = "CASE WHEN f.fix_pre THEN f.profession ELSE a.profession END"
+	}
+	return fmt.Sprintf(`WITH resp AS (
+	SELECT participant_id, group_id, timepoint, submitted_at, response_key, response_id, profession, %[3]s,
+		epoch_us(submitted_at)::HUGEINT * %[1]s + response_key AS h,
+		epoch_us(submitted_at)::HUGEINT * %[1]s - response_key AS h2
+	FROM responses WHERE timepoint IN ('pre', '%[2]s')%[5]s),
+agg AS MATERIALIZED (
+	SELECT participant_id, any_value(group_id) AS group_id,
+		arg_max_null(profession, h) FILTER (WHERE timepoint = 'pre') AS profession,
+		%[4]s
+	FROM resp GROUP BY participant_id),
+%[6]satt AS (
+	SELECT participant_id, count(*) FILTER (WHERE attended) AS sessions FROM attendance GROUP BY participant_id),
+person AS (
+	SELECT a.participant_id, a.group_id, %[7]s AS profession, a.h_pre IS NOT NULL AS has_pre, a.h_later IS NOT NULL AS has_later,
+		%[8]s AS tied, %[9]s AS pre_key, coalesce(t.sessions, 0)::INTEGER AS sessions,
+		%[10]s
+	FROM agg a%[11]s LEFT JOIN att t USING (participant_id))
+SELECT p.participant_id, p.group_id,
+	p.sessions * 16 + p.has_pre::INTEGER + 2 * p.has_later::INTEGER + 4 * p.tied::INTEGER
+		+ 8 * coalesce($profession = '' OR p.profession = $profession, false)::INTEGER,
+	coalesce(r.answers, ''), %[12]s
+FROM person p LEFT JOIN responses r ON r.response_key = p.pre_key AND r.timepoint = 'pre'`,
+		hugeShift, later, strings.Join(scoreColumns(ms), ", "), strings.Join(agg, ",\n\t\t"), where,
+		fixCTEs, profession, tied, preKey, strings.Join(scores, ",\n\t\t"), fixJoin, strings.Join(out, ", "))
 }
 
 func scoreColumns(ms []Measure) []string {
@@ -87,69 +130,6 @@ func scoreColumns(ms []Measure) []string {
 		cols[i] = ingest.ScoreColumn(m.ID)
 	}
 	return cols
-}
-
-// peopleQuery reads pp_person for the computation in Go: group, whether the participant passes
-// the profession filter (the group filters are applied in Go), counted responses at each
-// timepoint, sessions, and per measure the pre and later scores.
-func peopleQuery(ms []Measure) string {
-	var cols []string
-	for _, m := range ms {
-		cols = append(cols, "pre_"+m.ID, "later_"+m.ID)
-	}
-	return `SELECT group_id, coalesce($profession = '' OR profession = $profession, false), has_pre, has_later, sessions, ` +
-		strings.Join(cols, ", ") + ` FROM pp_person`
-}
-
-// reliabilityQuery returns one row with, per measure, the programme's baseline SD (one counted
-// pre score per participant, unfiltered) and the pieces of Cronbach's α over the counted pre
-// responses that answered every item of the measure (INSTRUMENTS.md §5): complete cases, item
-// count, the sum of item variances and the variance of the total, with points after reversal
-// taken from the instrument definitions. Each answers document is parsed once, into a struct of
-// every item; an item's points are a list literal indexed by its code, which keeps the query
-// cheap to plan.
-func reliabilityQuery(ms []Measure) (string, error) {
-	var spec, points, flags, aggs []string
-	seen := map[string]bool{}
-	for mi, m := range ms {
-		var complete, items []string
-		for _, it := range m.Items {
-			complete = append(complete, "p_"+it.ID+" IS NOT NULL")
-			items = append(items, "p_"+it.ID)
-			if seen[it.ID] {
-				continue
-			}
-			seen[it.ID] = true
-			spec = append(spec, fmt.Sprintf(`"%s": "INTEGER"`, it.ID))
-			var list []string
-			for code := 1; code <= it.Options.Len(); code++ {
-				p, err := it.Points(code)
-				if err != nil {
-					return "", err
-				}
-				list = append(list, strconv.FormatFloat(p, 'g', -1, 64))
-			}
-			points = append(points, fmt.Sprintf("list_extract([%s]::DOUBLE[], a.%s) AS p_%s", strings.Join(list, ", "), it.ID, it.ID))
-		}
-		flags = append(flags, fmt.Sprintf("(%s) AS c%d", strings.Join(complete, " AND "), mi))
-		var vars []string
-		for _, item := range items {
-			vars = append(vars, fmt.Sprintf("var_samp(%s) FILTER (WHERE c%d)", item, mi))
-		}
-		aggs = append(aggs, fmt.Sprintf("stddev_samp(pre_%s), count(*) FILTER (WHERE c%d), %d, %s, var_samp(%s) FILTER (WHERE c%d)",
-			m.ID, mi, len(m.Items), strings.Join(vars, " + "), strings.Join(items, " + "), mi))
-	}
-	var pres []string
-	for _, m := range ms {
-		pres = append(pres, "p.pre_"+m.ID)
-	}
-	return fmt.Sprintf(`SELECT %s FROM (
-	SELECT *, %s FROM (
-		SELECT *, %s FROM (
-			SELECT %s, from_json(r.answers, '{%s}') AS a
-			FROM pp_person p JOIN responses r ON r.response_key = p.pre_key WHERE r.timepoint = 'pre')))`,
-		strings.Join(aggs, ",\n\t"), strings.Join(flags, ", "), strings.Join(points, ", "),
-		strings.Join(pres, ", "), strings.Join(spec, ", ")), nil
 }
 
 // groupsQuery reads the groups in the filter with their delivery figures: plan, sessions held,
