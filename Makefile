@@ -43,6 +43,7 @@ bench: ## Run the benchmarks: submissions, analysis (pilot, 10⁶ responses), im
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/
 	$(GO) run ./cmd/ppbench -requests 30000 -runs 3
 	$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/
+	$(GO) test -run '^$$' -bench Overview -benchtime 5x -count 3 -timeout 30m ./dashboards/
 	$(GO) test -run '^$$' -bench Import -benchtime 1x -count 3 -timeout 30m ./ingest/importer/
 
 assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
