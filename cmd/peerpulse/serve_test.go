@@ -9,6 +9,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,8 +94,8 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			addr := freeAddr(t)
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr)
+			var stdout, stderr syncBuffer // written by the process while the test reads them
+			cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr, "--demo-accounts")
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -113,6 +115,7 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 			if code, body := get(t, base+"/"); code != http.StatusOK || !strings.Contains(body, `data-count="groups">50<`) {
 				t.Fatalf("home page: %d\n%s", code, body)
 			}
+			signInWithDemoLogin(t, base, stdout.String())
 			// While the server holds the file, a second writer is refused with one clear line.
 			out, err := exec.Command(bin, "demo", "--db", db).CombinedOutput()
 			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 ||
@@ -273,4 +276,35 @@ func sameJSON(a, b []byte) bool {
 		return fmt.Sprint(x) == fmt.Sprint(y)
 	}
 	return same(x, y)
+}
+
+// signInWithDemoLogin reads the admin's demo login from serve's output and signs in with it
+// through the real form, as a newcomer after make run would.
+func signInWithDemoLogin(t *testing.T, base, output string) {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\s+admin\s+(admin@demo\.peerpulse\.invalid)\s+(\S+)$`).FindStringSubmatch(output)
+	if m == nil || strings.Count(output, "@demo.peerpulse.invalid") != 4 {
+		t.Fatalf("serve --demo-accounts printed no login per role:\n%s", output)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if token == nil {
+		t.Fatal("the sign-in form has no CSRF token")
+	}
+	resp, err = client.PostForm(base+"/login", url.Values{"_csrf": {string(token[1])}, "email": {m[1]}, "password": {m[2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/console" || !strings.Contains(string(body), m[1]) {
+		t.Fatalf("sign in with the printed demo login: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
 }
