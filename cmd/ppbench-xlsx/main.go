@@ -99,13 +99,14 @@ func writeWorkbook(ctx context.Context, path, out, memory string) error {
 // run is one measured process.
 type run struct {
 	mode      string
-	wall      time.Duration
+	wall, cpu time.Duration // cpu: user + system
 	rssKB     int
 	rows, out int64
 }
 
 var (
 	rssLine  = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+	userLine = regexp.MustCompile(`(?:User|System) time \(seconds\): (\d+(?:\.\d+)?)`)
 	wallLine = regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)`)
 )
 
@@ -128,6 +129,10 @@ func measure(self, mode, db, out, memory string) (run, error) {
 	mins, _ := strconv.Atoi(w[2])
 	secs, _ := strconv.ParseFloat(w[3], 64)
 	r.wall = time.Duration((float64(h*3600+mins*60) + secs) * float64(time.Second))
+	for _, m := range userLine.FindAllStringSubmatch(stderr.String(), -1) {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		r.cpu += time.Duration(v * float64(time.Second))
+	}
 	if st, err := os.Stat(out); err == nil {
 		r.out = st.Size()
 	}
@@ -157,7 +162,7 @@ func compare(ctx context.Context, db, out, memory string, runs int) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(os.Stderr, "run %d %-8s %6.1f s  %4d MB peak RSS  %d MB file\n", i+1, mode, r.wall.Seconds(), r.rssKB/1024, r.out>>20)
+			fmt.Fprintf(os.Stderr, "run %d %-8s %6.1f s wall %6.1f s CPU  %4d MB peak RSS  %d MB file\n", i+1, mode, r.wall.Seconds(), r.cpu.Seconds(), r.rssKB/1024, r.out>>20)
 			byMode[mode] = append(byMode[mode], r)
 		}
 	}
@@ -165,23 +170,25 @@ func compare(ctx context.Context, db, out, memory string, runs int) error {
 	host, _ := os.Hostname()
 	fmt.Printf("Evaluator workbook with Responses, %d responses in the database (%s, %d cores, %s), DuckDB memory limit %s, %d runs each, alternating:\n\n",
 		n, host, runtime.NumCPU(), runtime.Version(), memory, runs)
-	fmt.Println("| program | wall time per run | median | peak RSS per run | median | file |")
-	fmt.Println("|---|---|---|---|---|---|")
+	fmt.Println("| program | wall time per run | median | CPU (user + system) per run | median | peak RSS per run | median | file |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
 	med := map[string]run{}
 	for _, mode := range []string{"bare", "workbook"} {
 		rs := byMode[mode]
-		var walls, rss []string
+		var walls, cpus, rss []string
 		for _, r := range rs {
 			walls = append(walls, fmt.Sprintf("%.1f s", r.wall.Seconds()))
+			cpus = append(cpus, fmt.Sprintf("%.1f s", r.cpu.Seconds()))
 			rss = append(rss, fmt.Sprintf("%d MB", r.rssKB/1024))
 		}
 		med[mode] = median(rs)
 		name := map[string]string{"bare": "bare StreamWriter, same rows", "workbook": "evaluator workbook (all sheets)"}[mode]
-		fmt.Printf("| %s | %s | **%.1f s** | %s | **%d MB** | %d MB |\n", name, strings.Join(walls, " · "), med[mode].wall.Seconds(),
-			strings.Join(rss, " · "), med[mode].rssKB/1024, med[mode].out>>20)
+		fmt.Printf("| %s | %s | **%.1f s** | %s | **%.1f s** | %s | **%d MB** | %d MB |\n", name, strings.Join(walls, " · "), med[mode].wall.Seconds(),
+			strings.Join(cpus, " · "), med[mode].cpu.Seconds(), strings.Join(rss, " · "), med[mode].rssKB/1024, med[mode].out>>20)
 	}
-	fmt.Printf("\nRatio of medians, workbook ÷ bare: time %.2f×, peak RSS %.2f×.\n",
-		med["workbook"].wall.Seconds()/med["bare"].wall.Seconds(), float64(med["workbook"].rssKB)/float64(med["bare"].rssKB))
+	fmt.Printf("\nRatio of medians, workbook ÷ bare: wall time %.2f×, CPU %.2f×, peak RSS %.2f×.\n",
+		med["workbook"].wall.Seconds()/med["bare"].wall.Seconds(), med["workbook"].cpu.Seconds()/med["bare"].cpu.Seconds(),
+		float64(med["workbook"].rssKB)/float64(med["bare"].rssKB))
 	return nil
 }
 
@@ -193,6 +200,9 @@ func median(rs []run) run {
 	slices.SortFunc(byRSS, func(a, b run) int { return a.rssKB - b.rssKB })
 	m := byWall[len(rs)/2]
 	m.rssKB = byRSS[len(rs)/2].rssKB
+	byCPU := slices.Clone(rs)
+	slices.SortFunc(byCPU, func(a, b run) int { return int(a.cpu - b.cpu) })
+	m.cpu = byCPU[len(rs)/2].cpu
 	return m
 }
 
