@@ -17,6 +17,7 @@ func main() {
 	concurrency := flag.Int("concurrency", 64, "concurrent clients")
 	runs := flag.Int("runs", 3, "runs per variant; the median is reported")
 	limit := flag.Duration("limit", 30*time.Second, "longest a single run may take")
+	dbThreads := flag.Int("db-threads", 0, "DuckDB worker threads, as `peerpulse serve --db-threads` (0: DuckDB's default, one per core)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -30,7 +31,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cfg := loadConfig{requests: *requests, concurrency: *concurrency, runs: *runs, limit: *limit}
+	cfg := loadConfig{requests: *requests, concurrency: *concurrency, runs: *runs, limit: *limit, dbThreads: *dbThreads}
 	if err := runSubmissions(os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "ppbench:", err)
 		pprof.StopCPUProfile()
@@ -41,6 +42,7 @@ func main() {
 type loadConfig struct {
 	requests, concurrency, runs int
 	limit                       time.Duration
+	dbThreads                   int
 }
 
 func machine() string {

@@ -40,7 +40,7 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	db, err := ingest.Open(ctx, filepath.Join(dir, "bench.duckdb"), ingest.Options{})
+	db, err := ingest.Open(ctx, filepath.Join(dir, "bench.duckdb"), ingest.Options{Threads: cfg.dbThreads})
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,11 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 	}
 
 	fmt.Fprintf(out, "Submissions: POST /api/v1/responses, %d requests per run at concurrency %d, median of %d interleaved runs.\n", cfg.requests, cfg.concurrency, cfg.runs)
-	fmt.Fprintf(out, "Machine: %s. Server and load generator share the machine.\n\n", machine())
+	threads := "DuckDB's default threads"
+	if cfg.dbThreads > 0 {
+		threads = fmt.Sprintf("DuckDB threads=%d", cfg.dbThreads)
+	}
+	fmt.Fprintf(out, "Machine: %s, %s. Server and load generator share the machine.\n\n", machine(), threads)
 	fmt.Fprintln(out, "| variant | requests/s | p50 | p99 | errors |")
 	fmt.Fprintln(out, "|---|---:|---:|---:|---:|")
 	med := make([]result, len(variants))
