@@ -33,6 +33,8 @@ type overviewPage struct {
 	Sections  []section
 	Downloads []download
 	Query     string // the filters as a query string, for links that keep them
+	// CountsNote says that delivery and response counts ignore the profession filter.
+	CountsNote string
 }
 
 // overviewShow is GET /dashboards: the impact of the programme at a glance for the filters in
@@ -52,6 +54,9 @@ func (h *handler) overviewShow(c *fiber.Ctx) error {
 		return err
 	}
 	p.Form, p.Filters, p.Query = f.form(regions), f.Describe(), f.query()
+	if f.Profession != "" {
+		p.CountsNote = "The tiles and the response funnel count every participant of the groups shown, whatever their profession; the results below are for " + f.Profession + " only."
+	}
 	p.Downloads = []download{{Href: "/reports/funder.xlsx" + f.query(), Text: "Funder workbook (Excel)"}}
 	if p.Evaluator {
 		p.Downloads = append(p.Downloads, download{Href: "/reports/evaluator.xlsx" + f.query(), Text: "Evaluator workbook (Excel)"})

@@ -174,6 +174,9 @@ func TestOverviewNumbersAreTheEngines(t *testing.T) {
 			if !strings.Contains(r.body, fmt.Sprintf("fewer than %d responses", tc.minCell)) && tc.role == "funder" {
 				t.Error("nothing is suppressed at the funder threshold: the test data no longer exercises suppression")
 			}
+			if hasNote := strings.Contains(r.body, `id="counts-note"`); hasNote != (tc.filter.Profession != "") {
+				t.Errorf("note that counts ignore the profession filter: %v", hasNote)
+			}
 			checkNothingWithheld(t, r.body, res, f, o)
 			groupLinks := strings.Contains(r.body, `href="/dashboards/groups/`)
 			if groupLinks != (tc.role != "funder") {
