@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -249,10 +250,19 @@ func TestCrashSafety(t *testing.T) {
 		for ackedNow.Load() < 20 && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
+		// Every other round a backup through the server runs into the kill too: it must either
+		// finish whole or leave no file that looks like a backup.
+		var backup *crashBackup
+		if round%2 == 0 {
+			backup = startCrashBackup(t, bin, db, srv, led)
+		}
 		time.Sleep(time.Duration(rng.IntN(800)) * time.Millisecond)
 		srv.kill(t)
 		close(stop)
 		wg.Wait()
+		if backup != nil {
+			problems = append(problems, backup.check(t, led)...)
+		}
 
 		// After the crash: the file opens, and what it holds is exactly what was promised.
 		rows := readStored(t, db, &problems)
@@ -271,8 +281,12 @@ func TestCrashSafety(t *testing.T) {
 		if len(problems) == 0 {
 			clean++
 		}
-		t.Logf("round %d: %d acknowledged this round, %d answered; after the kill %d rows stored, %d of %d acknowledged overall, %d in doubt (%d of them stored); %d problems",
-			round, ackedNow.Load(), answered.Load(), len(rows), nAcked, nSent, len(inDoubt), doubtStored, len(problems))
+		bk := ""
+		if backup != nil {
+			bk = "; backup " + backup.outcome
+		}
+		t.Logf("round %d: %d acknowledged this round, %d answered; after the kill %d rows stored, %d of %d acknowledged overall, %d in doubt (%d of them stored)%s; %d problems",
+			round, ackedNow.Load(), answered.Load(), len(rows), nAcked, nSent, len(inDoubt), doubtStored, bk, len(problems))
 		for i, p := range problems {
 			if i == 10 {
 				t.Errorf("… and %d more", len(problems)-10)
@@ -540,4 +554,61 @@ func compareStored(sub *crashSub, row storedRow) string {
 		return fmt.Sprintf("texts stored %q, sent %q", row.texts, texts)
 	}
 	return ""
+}
+
+// crashBackup is a `peerpulse backup` through the server that the kill may interrupt.
+type crashBackup struct {
+	out     string
+	acked   map[string]string // acknowledged before the backup began
+	done    chan error
+	outcome string
+}
+
+func startCrashBackup(t *testing.T, bin, db string, srv *server, led *crashLedger) *crashBackup {
+	b := &crashBackup{out: t.TempDir(), acked: map[string]string{}, done: make(chan error, 1)}
+	led.mu.Lock()
+	for k, v := range led.acked {
+		b.acked[k] = v
+	}
+	led.mu.Unlock()
+	cmd := exec.Command(bin, "backup", "--db", db, "--out", b.out, "--addr", strings.TrimPrefix(srv.base, "http://"))
+	go func() { b.done <- cmd.Run() }()
+	return b
+}
+
+// check waits for the backup command. A backup that finished must hold every submission
+// acknowledged before it began, each stored once and whole; one the kill cut short must leave
+// no .duckdb file behind.
+func (b *crashBackup) check(t *testing.T, led *crashLedger) []string {
+	err := <-b.done
+	files, _ := filepath.Glob(filepath.Join(b.out, "*.duckdb"))
+	if err != nil {
+		b.outcome = "cut short by the kill"
+		if len(files) != 0 {
+			return []string{fmt.Sprintf("a backup cut short left %v", files)}
+		}
+		return nil
+	}
+	if len(files) != 1 {
+		return []string{fmt.Sprintf("a finished backup wrote %v", files)}
+	}
+	var problems []string
+	rows := readStored(t, files[0], &problems)
+	led.mu.Lock()
+	defer led.mu.Unlock()
+	for client, id := range b.acked {
+		if row, ok := rows[client]; !ok || row.responseID != id {
+			problems = append(problems, fmt.Sprintf("backup: %s was acknowledged before it began but is not in it", client))
+		}
+	}
+	for client, row := range rows {
+		sub, ok := led.sent[client]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("backup: client id %s was never sent", client))
+		} else if p := compareStored(sub, row); p != "" {
+			problems = append(problems, "backup: "+client+": "+p)
+		}
+	}
+	b.outcome = fmt.Sprintf("finished with %d rows", len(rows))
+	return problems
 }
