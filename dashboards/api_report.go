@@ -77,7 +77,7 @@ func (h *handler) sendReport(c *fiber.Ctx, kind string) error {
 		return err
 	}
 	err = h.audit(c, "report.export", kind+".xlsx", map[string]any{"comparison": o.Comparison, "min_cell": o.MinCell, "modality": o.Filter.Modality,
-			"region": o.Filter.Region, "profession": o.Filter.Profession, "responses": o.Responses})
+		"region": o.Filter.Region, "profession": o.Filter.Profession, "responses": o.Responses})
 	if err != nil {
 		tmp.Close()
 		return err
