@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -83,15 +84,20 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 		err    error
 	}
 	groupsDone := make(chan groupsRead, 1)
+	var sizeHint atomic.Int64 // participants on record, to size the participant columns once
 	go func() {
 		var r groupsRead
+		var n int64
+		if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM participants").Scan(&n); err == nil {
+			sizeHint.Store(n)
+		}
 		if r.groups, r.err = readGroups(ctx, db, o.Filter); r.err == nil {
 			r.price, r.err = tariff(ctx, db)
 		}
 		groupsDone <- r
 	}()
 	acc := newReliabilityAcc(items, ms)
-	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc)
+	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc, sizeHint.Load)
 	gr := <-groupsDone
 	if err == nil {
 		err = gr.err
