@@ -114,6 +114,20 @@ func dashPage(t *testing.T, ctx context.Context, shot string, minCharts int) {
 			t.Errorf("%s: chart %s has no data table rows (%v)", shot, id, err)
 		}
 	}
+	// The CSP refuses style attributes in markup and setAttribute("style"); ECharts styles
+	// through the CSSOM, which is allowed. A refused style leaves an attribute with no declared
+	// property: look for any, after showing a tooltip.
+	blocked, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(() => {
+		const c = document.querySelector("[data-chart] canvas");
+		if (c) {
+			const r = c.getBoundingClientRect();
+			c.dispatchEvent(new MouseEvent("mousemove", {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true}));
+		}
+		return [...document.querySelectorAll("[style]")].filter(e => e.getAttribute("style").trim() !== "" && e.style.length === 0).length;
+	})()`))
+	if err != nil || blocked > 0 {
+		t.Errorf("%s: %d elements whose style the CSP refused (%v)", shot, blocked, err)
+	}
 	foreign, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`performance.getEntriesByType("resource").map(e => e.name).filter(n => !n.startsWith(location.origin) && !n.startsWith("data:"))`))
 	if err != nil || len(foreign) > 0 {
 		t.Errorf("%s: requests to other origins: %v (%v)", shot, foreign, err)

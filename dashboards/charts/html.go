@@ -7,7 +7,9 @@ import (
 
 // figureHTML is how a figure appears: heading, summary, the chart's element, the data table
 // behind a toggle, and the script that draws the chart once the deferred ECharts library has
-// loaded. The element is sized by the app-chart class: the CSP refuses style attributes.
+// loaded. The element is sized by the app-chart class: the CSP refuses style attributes. For the
+// same reason tooltips are drawn on the canvas (renderMode "richText"): ECharts' HTML tooltips
+// write markup with style attributes, which the CSP strips. go-echarts has no option for it.
 var figureHTML = template.Must(template.New("figure").Parse(`<section class="app-figure" id="figure-{{.F.ID}}" aria-labelledby="heading-{{.F.ID}}">
 <h3 id="heading-{{.F.ID}}">{{.F.Title}}</h3>
 <p class="app-figure__summary" id="summary-{{.F.ID}}" data-summary>{{.F.Summary}}</p>
@@ -31,7 +33,9 @@ var figureHTML = template.Must(template.New("figure").Parse(`<section class="app
 {{- if .F.Option}}
 <script nonce="{{.Nonce}}">document.addEventListener("DOMContentLoaded", function () {
   var chart = echarts.init(document.getElementById("{{.F.ID}}"), null, {renderer: "canvas"});
-  chart.setOption({{.F.Option}});
+  var option = {{.F.Option}};
+  option.tooltip = Object.assign({}, option.tooltip, {renderMode: "richText"});
+  chart.setOption(option);
   window.addEventListener("resize", function () { chart.resize(); });
 });</script>
 {{- end}}
