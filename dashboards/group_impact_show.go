@@ -21,6 +21,7 @@ var groupImpactUsers = []string{accounts.Admin, accounts.Evaluator, accounts.Fac
 
 type groupImpactPage struct {
 	Group     ingest.GroupRecord
+	Modality  string // in words
 	MinCell   int
 	Query     string
 	Figures   []charts.Figure
@@ -74,7 +75,7 @@ func (h *handler) groupImpactShow(c *fiber.Ctx) error {
 		return err
 	}
 	v := newImpactView(res, nil, measureMetas(h.Instruments), true)
-	p := groupImpactPage{Group: recs[0], MinCell: minCell}
+	p := groupImpactPage{Group: recs[0], Modality: modalityWords(recs[0].Modality), MinCell: minCell}
 	if comparison != "pre-post" {
 		p.Query = "?comparison=" + comparison
 	}
