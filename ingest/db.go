@@ -111,7 +111,7 @@ func dsn(path string, o Options) string {
 		// DuckDB checkpoints inside the commit that takes the WAL past this size, and the
 		// submission writer's commits are the ones that do: at the default 16 MB (~28,000
 		// submissions) each checkpoint stalled a batch for 70–250 ms and rewrote the half-full
-		// row group again. 64 MB (~110,000 submissions) makes them four times rarer; the price
+		// row group again. 64 MiB (~110,000 submissions) makes them four times rarer; the price
 		// is replay at start after a crash (about 1 s per 35 MB measured here). Close
 		// checkpoints, so a clean stop replays nothing. See docs/BENCHMARKS.md, Submissions.
 		q.Set("checkpoint_threshold", "64MiB")
