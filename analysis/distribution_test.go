@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/ingest/demo"
@@ -129,4 +131,67 @@ func TestBandLabel(t *testing.T) {
 			t.Errorf("BandLabel(%v) = %q, want %q", tc.b, got, tc.want)
 		}
 	}
+}
+
+// TestDistributionCountingRuleTies: tied baselines resolved by the response id, as numbers when
+// both ids are numeric ("10" over "9") and as text otherwise ("9a" over "10"); the band mean must
+// equal Analyse's mean change, which follows INSTRUMENTS.md §4.
+func TestDistributionCountingRuleTies(t *testing.T) {
+	ctx := context.Background()
+	set, _ := instrument.Load()
+	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "ties.duckdb"), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	work := func(code int) map[string]int {
+		a := map[string]int{}
+		for i := 1; i <= 6; i++ {
+			a[fmt.Sprintf("cbi_w%d", i)] = code
+		}
+		return a
+	}
+	b := &ingest.Batch{Groups: []ingest.Group{{Code: "G1", Name: "Group one", Modality: "balint"}}}
+	add := func(p, tp, id string, when time.Time, code int) {
+		b.Responses = append(b.Responses, ingest.Response{ResponseID: id, GroupCode: "G1", ParticipantCode: p, Timepoint: tp,
+			SubmittedAt: when, Source: "import", Answers: work(code)})
+	}
+	add("P1", "pre", "9", at, 5)
+	add("P1", "pre", "10", at, 2) // numeric: 10 > 9, counts
+	add("P2", "pre", "9a", at, 2) // text: "9a" > "10", counts
+	add("P2", "pre", "10b", at, 5)
+	add("P3", "pre", "p3-old", at.Add(-time.Hour), 1)
+	add("P3", "pre", "p3-new", at, 4) // the latest counts
+	add("P4", "pre", "p4", at, 3)
+	for i, p := range []string{"P1", "P2", "P3", "P4"} {
+		add(p, "post", "post-"+p, at.AddDate(0, 3, 0), 1+i%3)
+	}
+	if _, err := db.Load(ctx, set, b); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{MinCell: 3}
+	res, err := Analyse(ctx, db, set, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := Distribution(ctx, db, set, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want Row
+	for _, r := range res.Results {
+		if r.Scope == "overall" && r.Measure == "cbi_work" {
+			want = r
+		}
+	}
+	for _, d := range sp.Dose {
+		if d.Measure == "cbi_work" && d.Band == "0–2" {
+			if d.Suppressed || *d.NPaired != 4 || math.Abs(*d.MeanChange-*want.MeanChange) > 1e-9 {
+				t.Fatalf("band 0–2: %+v, Analyse n %d mean change %v", d, want.NPaired, *want.MeanChange)
+			}
+			return
+		}
+	}
+	t.Fatal("no band 0–2")
 }
