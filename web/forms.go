@@ -21,7 +21,9 @@ func (e FieldErrors) For(field string) string {
 }
 
 // Add appends an error for field.
-func (e *FieldErrors) Add(field, message string) { *e = append(*e, FieldError{Field: field, Message: message}) }
+func (e *FieldErrors) Add(field, message string) {
+	*e = append(*e, FieldError{Field: field, Message: message})
+}
 
 // newInput is the template function "input"; options are hint, autocomplete and width, in that
 // order, each optional.
