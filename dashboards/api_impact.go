@@ -3,7 +3,6 @@ package dashboards
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,22 +15,13 @@ import (
 // string, at the viewer's threshold (funders' is higher). A caller may ask for a larger
 // min_cell than that, never a smaller.
 func (h *handler) apiImpact(c *fiber.Ctx) error {
-	o := analysis.Options{
-		Programme:  h.Programme,
-		Comparison: strings.Clone(c.Query("comparison", "pre-post")),
-		MinCell:    h.minCellFor(viewer(c)),
-		Filter: analysis.Filter{Modality: strings.Clone(c.Query("modality")), Region: strings.Clone(c.Query("region")),
-			Profession: strings.Clone(c.Query("profession"))},
+	f, _, err := h.parseFilters(c)
+	if err != nil {
+		return err
 	}
-	if _, ok := analysis.Comparisons[o.Comparison]; !ok {
-		return web.NewProblem(fiber.StatusBadRequest, "Unknown comparison.", web.FieldError{Field: "comparison", Message: "use pre-post or pre-followup"})
-	}
-	if v := c.Query("min_cell"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return web.NewProblem(fiber.StatusBadRequest, "min_cell must be a whole number.", web.FieldError{Field: "min_cell", Message: "a whole number"})
-		}
-		o.MinCell = max(o.MinCell, n)
+	o := analysis.Options{Programme: h.Programme, Comparison: f.Comparison, MinCell: h.minCellFor(viewer(c)), Filter: f.analysisFilter()}
+	if o.MinCell, err = askedMinCell(c, o.MinCell); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
@@ -53,4 +43,18 @@ func (h *handler) minCellFor(a *accounts.Account) int {
 		return h.MinCellFunder
 	}
 	return h.MinCell
+}
+
+// askedMinCell is the threshold for a request that may ask (min_cell) for a larger one than
+// floor, never a smaller.
+func askedMinCell(c *fiber.Ctx, floor int) (int, error) {
+	v := c.Query("min_cell")
+	if v == "" {
+		return floor, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, web.NewProblem(fiber.StatusBadRequest, "min_cell must be a whole number.", web.FieldError{Field: "min_cell", Message: "a whole number"})
+	}
+	return max(floor, n), nil
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/peerpulse/peerpulse/analysis"
 	"github.com/peerpulse/peerpulse/dashboards/workbook"
 	"github.com/peerpulse/peerpulse/web"
 )
@@ -43,26 +41,18 @@ func (h *handler) sendReport(c *fiber.Ctx, kind string) error {
 	default:
 		return web.NewProblem(fiber.StatusNotFound, "No such report.", web.FieldError{Field: "kind", Message: "use funder or evaluator"})
 	}
-	o := workbook.Options{
-		Programme:  h.Programme,
-		Comparison: strings.Clone(c.Query("comparison", "pre-post")),
-		MinCell:    floor,
-		Filter: analysis.Filter{Modality: strings.Clone(c.Query("modality")), Region: strings.Clone(c.Query("region")),
-			Profession: strings.Clone(c.Query("profession"))},
-		Responses: c.QueryBool("responses"),
+	f, _, err := h.parseFilters(c)
+	if err != nil {
+		return err
 	}
-	if _, ok := analysis.Comparisons[o.Comparison]; !ok {
-		return web.NewProblem(fiber.StatusBadRequest, "Unknown comparison.", web.FieldError{Field: "comparison", Message: "use pre-post or pre-followup"})
+	minCell, err := askedMinCell(c, floor)
+	if err != nil {
+		return err
 	}
+	o := workbook.Options{Programme: h.Programme, Comparison: f.Comparison, MinCell: minCell, Filter: f.analysisFilter(),
+		Responses: c.QueryBool("responses")}
 	if o.Responses && kind != "evaluator" {
 		return web.NewProblem(fiber.StatusBadRequest, "Responses are in the evaluator workbook only.", web.FieldError{Field: "responses", Message: "only with evaluator"})
-	}
-	if v := c.Query("min_cell"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return web.NewProblem(fiber.StatusBadRequest, "min_cell must be a whole number.", web.FieldError{Field: "min_cell", Message: "a whole number"})
-		}
-		o.MinCell = max(o.MinCell, n)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), reportTimeout)
 	defer cancel()
