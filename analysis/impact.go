@@ -210,10 +210,11 @@ func baseline(p *people, ms []Measure, minCell int) []Baseline {
 			continue
 		}
 		b := Baseline{Measure: m.ID}
-		if nc >= minCell {
+		// Complementary suppression: completers and drop-outs together are everyone with a
+		// baseline score, whose count and mean the overall row shows, so one shown half would
+		// give the other away by subtraction. Both are shown or neither.
+		if nc >= minCell && nd >= minCell {
 			b.NCompleters, b.MeanPreCompleters = count(nc), num(sc/float64(nc), true)
-		}
-		if nd >= minCell {
 			b.NDropouts, b.MeanPreDropouts = count(nd), num(sd/float64(nd), true)
 		}
 		out = append(out, b)
