@@ -39,14 +39,15 @@ lint: ## gofmt and go vet.
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 
-bench: ## Run the benchmarks: submissions, analysis (pilot, 10⁶ responses), import of 10⁶ rows, Excel reports.
-	$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/
-	$(GO) run ./cmd/ppbench -requests 30000 -runs 3
-	$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/
-	$(GO) test -run '^$$' -bench Overview -benchtime 5x -count 3 -timeout 30m ./dashboards/
-	$(GO) test -run '^$$' -bench Import -benchtime 1x -count 3 -timeout 30m ./ingest/importer/
-	$(GO) test -run '^$$' -bench Workbook -benchtime 20x -count 3 ./dashboards/workbook/
-	$(GO) run ./cmd/ppbench-xlsx -runs 3
+bench: ## Run every benchmark (submissions, analysis, dashboards, import, Excel) and write the medians into docs/BENCHMARKS.md.
+	$(GO) run ./cmd/benchdoc -out docs/BENCHMARKS.md -- \
+		"$(GO) test -run '^$$' -bench . -benchtime 20000x -count 3 ./ingest/" \
+		"$(GO) run ./cmd/ppbench -requests 30000 -runs 3" \
+		"$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/" \
+		"$(GO) test -run '^$$' -bench Overview -benchtime 5x -count 3 -timeout 30m ./dashboards/" \
+		"$(GO) test -run '^$$' -bench Import -benchtime 1x -count 3 -timeout 30m ./ingest/importer/" \
+		"$(GO) test -run '^$$' -bench Workbook -benchtime 20x -count 3 ./dashboards/workbook/" \
+		"$(GO) run ./cmd/ppbench-xlsx -runs 3"
 
 assets: ## Refresh the vendored NHS.UK frontend and ECharts files from npm (needs node and npm).
 	bash web/assets/refresh.sh
