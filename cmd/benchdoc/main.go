@@ -116,7 +116,7 @@ func render(stdout string) string {
 		}
 	}
 	if len(names) == 0 {
-		return own.String()
+		return strings.TrimSpace(own.String()) + "\n"
 	}
 	var b strings.Builder
 	b.WriteString("| benchmark | runs | median | all runs |\n|---|---:|---:|---|\n")
@@ -144,7 +144,7 @@ func isGoTestNoise(line string) bool {
 			return true
 		}
 	}
-	return strings.TrimSpace(line) == ""
+	return false
 }
 
 func median(vs []float64) float64 {

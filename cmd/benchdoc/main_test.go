@@ -27,7 +27,7 @@ ok  	github.com/peerpulse/peerpulse/analysis	12.3s
 	if strings.Contains(got, "goos") || strings.Contains(got, "PASS") {
 		t.Errorf("go test chatter kept:\n%s", got)
 	}
-	own := "| variant | requests/s |\n|---|---:|\n| durable | 11681 |\n"
+	own := "Machine: x.\n\n| variant | requests/s |\n|---|---:|\n| durable | 11681 |\n"
 	if got := render(own); got != own {
 		t.Errorf("a program's own Markdown changed:\n%s", got)
 	}
