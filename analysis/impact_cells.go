@@ -116,7 +116,7 @@ func measureCells(p *people, mi int, m Measure, rel measureReliability, byGroup 
 	var scratch rankScratch
 	for g, members := range byGroup {
 		c := &groups[g]
-		c.rciOK = rel.ok
+		c.rciOK = rciOK
 		start := len(pairs)
 		for _, i := range members {
 			if !p.keep[i] {
@@ -145,7 +145,7 @@ func measureCells(p *people, mi int, m Measure, rel measureReliability, byGroup 
 		}
 	}
 	for i := range larger {
-		larger[i].rciOK = rel.ok
+		larger[i].rciOK = rciOK
 	}
 	largerRanks(larger, pairs, layout)
 	return groups, larger

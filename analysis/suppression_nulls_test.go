@@ -1,6 +1,10 @@
 package analysis
 
-import "testing"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
 
 // TestBaselineComplementarySuppression: when drop-outs (or completers) are too few to show,
 // the other half is withheld too, since the overall row's n_pre and mean_pre would give the
@@ -46,4 +50,29 @@ func testPeople(later []bool) *people {
 		p.scores = append(p.scores, float64(10*(i+1)), 0)
 	}
 	return p
+}
+
+// TestRCINullWhenReliabilityIsOne: α ≥ 1 (here from an override) makes S_diff zero, so the
+// Reliable Change Index cannot be computed and its counts are null (INSTRUMENTS.md §5), not 0.
+func TestRCINullWhenReliabilityIsOne(t *testing.T) {
+	one := 1.0
+	res := analyseSynthetic(t, makeSynthetic(3), Options{MinCell: 3, RCI: map[string]RCIOverride{"cbi_work": {Reliability: &one}}})
+	var checked int
+	for _, r := range res.Results {
+		if r.Suppressed {
+			continue
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasRCI := !strings.Contains(string(b), `"rci_improved":null`)
+		if want := r.Measure != "cbi_work"; hasRCI != want && r.NPaired > 0 {
+			t.Errorf("%s/%s/%s: RCI counts present %v, want %v: %s", r.Scope, r.Key, r.Measure, hasRCI, want, b)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no shown rows to check")
+	}
 }
