@@ -121,7 +121,9 @@ func testGoodPage(t *testing.T, b *browsertest.Browser, base string) {
 
 	browsertest.ClickLabel(t, ctx, "Disagree")
 	browsertest.FillLabel(t, ctx, "Team name", "Ward 7")
-	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("button[type=submit]")))
+	// Wait for the answer page before reading it: querying during the navigation fails.
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.ppOldPage = true`), chromedp.Click(chromedp.CSS("button[type=submit]")))
+	browsertest.Settle(t, ctx)
 	if got, want := browsertest.Text(t, ctx, "#result"), "q1=disagree team=Ward 7"; got != want {
 		t.Errorf("after submitting: %q, want %q", got, want)
 	}
