@@ -1,25 +1,25 @@
 package analysis
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
 
 // This file gives the dashboards what the results contract does not hold: the spread of scores
-// before and after (box plots) and the mean change by sessions attended (dose–response). Both are
-// computed in DuckDB over the paired sample of the programme-level scope, with the same filters
-// and the same disclosure control as Analyse, so pages and workbooks read them from one place.
+// before and after (box plots) and the mean change by sessions attended (dose–response). Analyse
+// computes both (Results.Spread) from the participants it read for the statistics, over the paired
+// sample of the programme-level scope, with the same filters and disclosure control, so pages and
+// workbooks read them from one place and the counting rule is applied once.
 
 // spreadProbs are the quantiles of a box plot: whiskers at the 10th and 90th percentiles rather
 // than the minimum and maximum, because an extreme is one person's score (docs/METHODS.md).
 var spreadProbs = []float64{0.1, 0.25, 0.5, 0.75, 0.9}
 
-// Quantiles are a box plot's five numbers, by DuckDB's quantile_cont (R type 7).
+// Quantiles are a box plot's five numbers, by R type 7 (DuckDB's quantile_cont).
 type Quantiles struct {
 	P10    float64 `json:"p10"`
 	Q1     float64 `json:"q1"`
@@ -69,147 +69,70 @@ func BandLabel(b [2]int) string {
 	return fmt.Sprintf("%d–%d", b[0], b[1])
 }
 
-// Distribution computes the spread and the dose–response bands under the options' filters,
-// comparison and min cell (the same defaults and floor as Analyse).
-func Distribution(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options) (*Spread, error) {
-	if o.Comparison == "" {
-		o.Comparison = "pre-post"
-	}
-	later, ok := Comparisons[o.Comparison]
-	if !ok {
-		return nil, fmt.Errorf("analysis: unknown comparison %q (pre-post or pre-followup)", o.Comparison)
-	}
-	if o.MinCell == 0 {
-		o.MinCell = 5
-	}
-	if o.MinCell < MinCellFloor {
-		return nil, fmt.Errorf("analysis: min cell %d is below the floor of %d", o.MinCell, MinCellFloor)
-	}
-	ms, err := measures(set)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.SQL().QueryContext(ctx, spreadQuery(ms),
-		sql.Named("later", later), sql.Named("modality", o.Filter.Modality),
-		sql.Named("region", o.Filter.Region), sql.Named("profession", o.Filter.Profession))
-	if err != nil {
-		return nil, fmt.Errorf("analysis: distribution: %w", err)
-	}
-	defer rows.Close()
-	out := &Spread{MinCell: o.MinCell, Comparison: o.Comparison}
-	bands := map[int][]DoseBand{}
-	for rows.Next() {
-		var band sql.NullInt64
-		ns := make([]sql.NullInt64, len(ms))
-		means := make([]sql.NullFloat64, len(ms))
-		pre := make([][]sql.NullFloat64, len(ms))
-		post := make([][]sql.NullFloat64, len(ms))
-		dest := []any{&band}
-		for i := range ms {
-			pre[i], post[i] = make([]sql.NullFloat64, len(spreadProbs)), make([]sql.NullFloat64, len(spreadProbs))
-			dest = append(dest, &ns[i], &means[i])
-			for j := range spreadProbs {
-				dest = append(dest, &pre[i][j])
-			}
-			for j := range spreadProbs {
-				dest = append(dest, &post[i][j])
-			}
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("analysis: distribution: %w", err)
-		}
-		for i, m := range ms {
-			n := int(ns[i].Int64)
-			if !band.Valid {
-				s := MeasureSpread{Measure: m.ID, Suppressed: n < o.MinCell}
-				if !s.Suppressed {
-					s.NPaired, s.Pre, s.Later = count(n), quantiles(pre[i]), quantiles(post[i])
-				}
-				out.Measures = append(out.Measures, s)
+// spreadOf computes the spread and the dose–response bands from the participants the analysis
+// read (after its filters and counting rule), over the programme-level paired sample: one reading
+// of the counting rule for every figure. Quantiles are R type 7, as DuckDB's quantile_cont.
+func spreadOf(p *people, ms []Measure, minCell int, comparison string) *Spread {
+	out := &Spread{MinCell: minCell, Comparison: comparison}
+	var pre, later []float64
+	for mi, m := range ms {
+		pre, later = pre[:0], later[:0]
+		bandN, bandSum := make([]int, len(DoseBands)), make([]float64, len(DoseBands))
+		for i := range p.len() {
+			x, y := p.pre(i, mi), p.post(i, mi)
+			if !p.keep[i] || math.IsNaN(x) || math.IsNaN(y) {
 				continue
 			}
-			b := DoseBand{Measure: m.ID, Band: BandLabel(DoseBands[band.Int64]), Suppressed: n < o.MinCell}
-			if !b.Suppressed {
-				b.NPaired, b.MeanChange = count(n), num(means[i].Float64, means[i].Valid)
-			}
-			bands[int(band.Int64)] = append(bands[int(band.Int64)], b)
+			pre, later = append(pre, x), append(later, y)
+			b := doseBand(int(p.sessions[i]))
+			bandN[b]++
+			bandSum[b] += y - x
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("analysis: distribution: %w", err)
-	}
-	if len(out.Measures) == 0 {
-		for _, m := range ms {
-			out.Measures = append(out.Measures, MeasureSpread{Measure: m.ID, Suppressed: true})
+		s := MeasureSpread{Measure: m.ID, Suppressed: len(pre) < minCell}
+		if !s.Suppressed {
+			s.NPaired, s.Pre, s.Later = count(len(pre)), quantilesOf(pre), quantilesOf(later)
 		}
-	}
-	// Every band of every measure, in measure order then band order; a band nobody attended is
-	// a suppressed band (it holds no one), so the table shape does not depend on the data.
-	for _, m := range ms {
+		out.Measures = append(out.Measures, s)
 		for bi, lim := range DoseBands {
-			b := DoseBand{Measure: m.ID, Band: BandLabel(lim), Suppressed: true}
-			for _, got := range bands[bi] {
-				if got.Measure == m.ID {
-					b = got
-				}
+			b := DoseBand{Measure: m.ID, Band: BandLabel(lim), Suppressed: bandN[bi] < minCell}
+			if !b.Suppressed {
+				b.NPaired, b.MeanChange = count(bandN[bi]), num(bandSum[bi]/float64(bandN[bi]), true)
 			}
 			out.Dose = append(out.Dose, b)
 		}
 	}
-	return out, nil
+	return out
 }
 
-func quantiles(v []sql.NullFloat64) *Quantiles {
-	for _, x := range v {
-		if !x.Valid {
-			return nil
-		}
-	}
-	return &Quantiles{P10: v[0].Float64, Q1: v[1].Float64, Median: v[2].Float64, Q3: v[3].Float64, P90: v[4].Float64}
-}
-
-// spreadQuery returns one row for the whole scope (band NULL) and one per dose band, each with
-// per measure: paired n, mean change, and the quantiles of the pre and the later scores over the
-// paired sample.
-func spreadQuery(ms []Measure) string {
-	var cols, aggs []string
-	probs := make([]string, len(spreadProbs))
-	for i, p := range spreadProbs {
-		probs[i] = fmt.Sprint(p)
-	}
-	list := "[" + strings.Join(probs, ", ") + "]"
-	for _, m := range ms {
-		c := ingest.ScoreColumn(m.ID)
-		cols = append(cols, fmt.Sprintf("any_value(%[1]s) FILTER (WHERE timepoint = 'pre') AS pre_%[2]s, any_value(%[1]s) FILTER (WHERE timepoint <> 'pre') AS later_%[2]s", c, m.ID))
-		paired := fmt.Sprintf("pre_%[1]s IS NOT NULL AND later_%[1]s IS NOT NULL", m.ID)
-		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE %[2]s), avg(later_%[1]s - pre_%[1]s) FILTER (WHERE %[2]s)", m.ID, paired))
-		for _, tp := range []string{"pre", "later"} {
-			for i := range spreadProbs {
-				aggs = append(aggs, fmt.Sprintf("(quantile_cont(%s_%s, %s) FILTER (WHERE %s))[%d]", tp, m.ID, list, paired, i+1))
-			}
-		}
-	}
-	var band []string
+// doseBand is the index in DoseBands of a number of sessions attended.
+func doseBand(sessions int) int {
 	for i, b := range DoseBands {
-		if b[1] < 0 {
-			band = append(band, fmt.Sprintf("WHEN sessions >= %d THEN %d", b[0], i))
-		} else {
-			band = append(band, fmt.Sprintf("WHEN sessions BETWEEN %d AND %d THEN %d", b[0], b[1], i))
+		if sessions >= b[0] && (b[1] < 0 || sessions <= b[1]) {
+			return i
 		}
 	}
-	return fmt.Sprintf(`WITH %s,
-person AS (
-	SELECT participant_id, any_value(profession) FILTER (WHERE timepoint = 'pre') AS profession, %s
-	FROM counted GROUP BY participant_id),
-att AS (SELECT participant_id, count(*) FILTER (WHERE attended) AS sessions FROM attendance GROUP BY participant_id),
-banded AS (
-	SELECT p.*, coalesce(a.sessions, 0) AS sessions
-	FROM person p LEFT JOIN att a USING (participant_id)
-	WHERE $profession = '' OR p.profession = $profession)
-SELECT CASE WHEN grouping(band) = 1 THEN NULL ELSE band END, %s
-FROM (SELECT *, CASE %s END AS band FROM banded)
-GROUP BY GROUPING SETS ((), (band))`,
-		countedCTE(ms), strings.Join(cols, ", "), strings.Join(aggs, ",\n\t"), strings.Join(band, " "))
+	return len(DoseBands) - 1
+}
+
+// quantilesOf sorts v in place and returns its box-plot quantiles.
+func quantilesOf(v []float64) *Quantiles {
+	slices.Sort(v)
+	q := make([]float64, len(spreadProbs))
+	for i, prob := range spreadProbs {
+		q[i] = quantile7(v, prob)
+	}
+	return &Quantiles{P10: q[0], Q1: q[1], Median: q[2], Q3: q[3], P90: q[4]}
+}
+
+// quantile7 is R's type 7 quantile of sorted v: linear between the order statistics at
+// (n−1)·prob, the rule of DuckDB's quantile_cont, so pages and workbooks agree with SQL.
+func quantile7(v []float64, prob float64) float64 {
+	h := float64(len(v)-1) * prob
+	lo := int(math.Floor(h))
+	if lo+1 >= len(v) {
+		return v[len(v)-1]
+	}
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
 }
 
 // countedCTE is the "counted" table expression: the counted response of each participant at

@@ -106,12 +106,14 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 		return nil, err
 	}
 	p.inGroups(groupLookup(gr.groups))
+	spread := spreadOf(p, ms, o.MinCell, o.Comparison)
 	groups := gr.groups
 	rel := acc.result(ms, o.RCI)
 	scopes, layout := scopesOf(groups)
 	byGroup := membersByGroup(p, len(groups))
 
-	res := &Results{Programme: o.Programme, GeneratedAt: o.Now().UTC().Truncate(time.Second), MinCell: o.MinCell, Comparison: o.Comparison}
+	res := &Results{Programme: o.Programme, GeneratedAt: o.Now().UTC().Truncate(time.Second), MinCell: o.MinCell, Comparison: o.Comparison,
+		Spread: spread}
 	res.Pooled = make([]PooledRow, len(ms))
 	perMeasure := make([][]Row, len(ms))
 	// Measures are independent: share them between the cores.

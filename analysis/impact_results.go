@@ -19,6 +19,9 @@ type Results struct {
 	Totals   Programme       `json:"totals"`
 	Groups   []GroupDelivery `json:"groups"`
 	Baseline []Baseline      `json:"baseline"`
+	// Spread is the box-plot and dose–response figures the dashboards draw; it is not part of
+	// the results JSON of FORMATS.md.
+	Spread *Spread `json:"-"`
 }
 
 // Row is one measure in one scope. A suppressed row carries only Scope, Key, Measure and

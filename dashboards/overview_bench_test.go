@@ -122,12 +122,5 @@ func BenchmarkOverview(b *testing.B) {
 				}
 			}
 		})
-		b.Run(tc.name+"/distribution only", func(b *testing.B) {
-			for range b.N {
-				if _, err := analysis.Distribution(ctx, db, set, analysis.Options{MinCell: 5}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }

@@ -3,7 +3,6 @@ package dashboards
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -64,25 +63,16 @@ func (h *handler) overviewShow(c *fiber.Ctx) error {
 	return h.views.Render(c, fiber.StatusOK, "overview", web.Page{Title: "Impact overview", Programme: v.res.Programme, Data: p})
 }
 
-// impact runs the analysis and the distribution for the filters side by side: both read the
-// database, and the machine has cores to spare for the second.
+// impact runs the analysis for the filters; its results carry the spread and dose figures too.
 func (h *handler) impact(f filters, minCell int, evaluator bool) (*impactView, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
 	o := analysis.Options{Programme: h.Programme, Comparison: f.Comparison, MinCell: minCell, Filter: f.analysisFilter()}
-	var wg sync.WaitGroup
-	var spread *analysis.Spread
-	var spreadErr error
-	wg.Go(func() { spread, spreadErr = analysis.Distribution(ctx, h.DB, h.Instruments, o) })
 	res, err := analysis.Run(ctx, h.DB, h.Instruments, o)
-	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("overview: %w", err)
 	}
-	if spreadErr != nil {
-		return nil, fmt.Errorf("overview: %w", spreadErr)
-	}
-	return newImpactView(res, spread, measureMetas(h.Instruments), evaluator), nil
+	return newImpactView(res, res.Spread, measureMetas(h.Instruments), evaluator), nil
 }
 
 // build makes one figure.
