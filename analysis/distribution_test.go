@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
 
@@ -20,15 +20,7 @@ import (
 // give back the programme's mean change.
 func TestDistributionAgreesWithAnalyse(t *testing.T) {
 	ctx := context.Background()
-	set, _ := instrument.Load()
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "dist.duckdb"), ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(3)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 3)
 	for _, o := range []Options{
 		{MinCell: 3},
 		{MinCell: 3, Comparison: "pre-followup"},
@@ -94,15 +86,7 @@ func TestDistributionAgreesWithAnalyse(t *testing.T) {
 // TestDistributionSuppression: below min cell nothing but the identity is returned.
 func TestDistributionSuppression(t *testing.T) {
 	ctx := context.Background()
-	set, _ := instrument.Load()
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "dist.duckdb"), ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(3)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 3)
 	res, err := Analyse(ctx, db, set, Options{MinCell: 100000})
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
-	"github.com/peerpulse/peerpulse/surveys/instrument"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -22,15 +20,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // compared to 1e-12 relative, because DuckDB's parallel sums may differ in the last bits.
 func TestDemoPilotGolden(t *testing.T) {
 	ctx := context.Background()
-	set, _ := instrument.Load()
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "demo.duckdb"), ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(1)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 1)
 	for _, comparison := range []string{"pre-post", "pre-followup"} {
 		res, err := Run(ctx, db, set, Options{Comparison: comparison, Now: func() time.Time { return time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC) }})
 		if err != nil {

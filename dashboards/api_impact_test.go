@@ -1,31 +1,18 @@
 package dashboards
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/peerpulse/peerpulse/dashboards/accounts"
-	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
-	"github.com/peerpulse/peerpulse/surveys/instrument"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/web"
 )
 
 func TestAPIImpact(t *testing.T) {
-	ctx := context.Background()
-	set, _ := instrument.Load()
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "api.duckdb"), ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(2)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 2)
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	app := web.NewApp(web.Options{})
 	if err := Register(app, Deps{DB: db, Instruments: set, MinCell: 5, CLISecret: secret, Accounts: accounts.NewStore(db.SQL(), accounts.DefaultParams)}); err != nil {

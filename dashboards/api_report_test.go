@@ -2,10 +2,8 @@ package dashboards
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,27 +11,16 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/peerpulse/peerpulse/dashboards/accounts"
-	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
-	"github.com/peerpulse/peerpulse/surveys/instrument"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/web"
 )
 
 // TestAPIReport asks for the workbooks as peerpulse report does while the server holds the file.
 func TestAPIReport(t *testing.T) {
-	ctx := context.Background()
-	set, _ := instrument.Load()
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "report.duckdb"), ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(2)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 2)
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	app := web.NewApp(web.Options{})
-	err = Register(app, Deps{DB: db, Instruments: set, MinCell: 5, MinCellFunder: 10, CLISecret: secret,
+	err := Register(app, Deps{DB: db, Instruments: set, MinCell: 5, MinCellFunder: 10, CLISecret: secret,
 		Accounts: accounts.NewStore(db.SQL(), accounts.DefaultParams)})
 	if err != nil {
 		t.Fatal(err)

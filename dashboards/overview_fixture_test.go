@@ -3,12 +3,10 @@ package dashboards
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"github.com/peerpulse/peerpulse/dashboards/accounts"
-	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 	"github.com/peerpulse/peerpulse/web"
 )
@@ -25,18 +23,7 @@ type dashFixture struct {
 func newDashFixture(t testing.TB) *dashFixture {
 	t.Helper()
 	ctx := context.Background()
-	set, err := instrument.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "dash.duckdb"), ingest.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(1)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 1)
 	f := &dashFixture{staffFixture: staffFixture{db: db, store: accounts.NewStore(db.SQL(), fastParams), passwords: map[string]string{}}, set: set, ids: map[string]int64{}}
 	if err := db.SQL().QueryRow(`SELECT min(group_code) FROM groups`).Scan(&f.firstGroup); err != nil {
 		t.Fatal(err)

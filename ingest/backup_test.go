@@ -13,26 +13,14 @@ import (
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
 
 // demoDB is a small demo pilot in a fresh file.
 func demoDB(t *testing.T) (*ingest.DB, *instrument.Set) {
 	t.Helper()
-	set, err := instrument.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := ingest.Open(context.Background(), filepath.Join(t.TempDir(), "live.duckdb"), ingest.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Write(context.Background(), db, set, demo.DefaultOptions(5)); err != nil {
-		t.Fatal(err)
-	}
-	return db, set
+	return demotest.Pilot(t, 5)
 }
 
 // TestBackupWhileWritingAndRestore takes snapshots while the writer stores submissions, checks

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,8 +14,7 @@ import (
 
 	"github.com/peerpulse/peerpulse/dashboards/accounts"
 	"github.com/peerpulse/peerpulse/ingest"
-	"github.com/peerpulse/peerpulse/ingest/demo"
-	"github.com/peerpulse/peerpulse/surveys/instrument"
+	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
 	"github.com/peerpulse/peerpulse/web"
 )
 
@@ -27,19 +25,7 @@ import (
 func TestRouteWalk(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := ingest.Open(ctx, filepath.Join(dir, "walk.duckdb"), ingest.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	set, err := instrument.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(3)); err != nil {
-		t.Fatal(err)
-	}
+	db, set := demotest.Pilot(t, 3)
 	groups, err := db.GroupRecords(ctx, nil)
 	if err != nil || len(groups) < 2 {
 		t.Fatalf("demo groups: %v", err)
@@ -53,7 +39,7 @@ func TestRouteWalk(t *testing.T) {
 	store := accounts.NewStore(db.SQL(), accounts.Params{MemoryKiB: 1024, Time: 1, Threads: 1})
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	cfg := defaultConfig()
-	cfg.DB = filepath.Join(dir, "walk.duckdb")
+	cfg.DB = db.Path()
 	app, err := buildApp(ctx, cfg, slog.New(slog.DiscardHandler), db, writer, set, store, secret)
 	if err != nil {
 		t.Fatal(err)
