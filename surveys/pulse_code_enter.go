@@ -17,16 +17,9 @@ func (h *handler) pulseCodeEnter(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	raw := strings.Clone(c.FormValue("code"))
-	code, errs, err := h.checkCode(ctx, inv, raw)
-	if err != nil {
-		return err
-	}
-	if errs != nil {
-		return h.renderCode(c, pulseCodeView(inv, token, raw, errs))
-	}
-	setCodeCookie(c, inv.GroupCode, code)
-	return c.Redirect(pulseURL(token), fiber.StatusSeeOther)
+	return h.rememberCode(ctx, c, inv, pulseURL(token), func(raw string, errs []web.FieldError) codeView {
+		return pulseCodeView(inv, token, raw, errs)
+	})
 }
 
 // pulseCodeView is the code form of a pulse link. It offers no "start as new": a code comes

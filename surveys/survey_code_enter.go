@@ -41,16 +41,25 @@ func (h *handler) surveyCodeEnter(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.rememberCode(ctx, c, inv, surveyURL(token, "/when"), func(raw string, errs []web.FieldError) codeView {
+		return h.surveyCodeView(inv, token, raw, errs)
+	})
+}
+
+// rememberCode checks the typed code: a known one is remembered on this device and the person
+// goes on to next; anything else is shown again, in the form view makes, with the reason.
+func (h *handler) rememberCode(ctx context.Context, c *fiber.Ctx, inv Invite, next string,
+	view func(raw string, errs []web.FieldError) codeView) error {
 	raw := strings.Clone(c.FormValue("code"))
 	code, errs, err := h.checkCode(ctx, inv, raw)
 	if err != nil {
 		return err
 	}
 	if errs != nil {
-		return h.renderCode(c, h.surveyCodeView(inv, token, raw, errs))
+		return h.renderCode(c, view(raw, errs))
 	}
 	setCodeCookie(c, inv.GroupCode, code)
-	return c.Redirect(surveyURL(token, "/when"), fiber.StatusSeeOther)
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 func (h *handler) surveyCodeView(inv Invite, token, raw string, errs []web.FieldError) codeView {
