@@ -20,7 +20,7 @@ const (
 	CSRFCookie = "pp_csrf"
 )
 
-// csrfKey is the c.Locals key holding the request's CSRF token.
+// csrfKey is the c.Locals key holding the request's CSRF state.
 const csrfKey localsKey = "web.csrf-token"
 
 // CSRFToken is the token a browser holding cookie value binding must send back: an HMAC of the
@@ -38,30 +38,32 @@ func CSRFToken(key []byte, binding string) string {
 // PUT, PATCH and DELETE, unless it authenticates with an Authorization header (scripts; a
 // browser never adds one cross-site), carries JSON (which a cross-site form cannot send
 // without a CORS preflight, and we allow none), or goes to the JSON API under /api/, whose
-// state-changing routes never accept a cookie as proof of who is asking (see IsAPI). A failure is 403. Safe requests get the token
-// in c.Locals for the page's forms, and a binding cookie if they had none.
+// state-changing routes never accept a cookie as proof of who is asking (see IsAPI). A failure
+// is 403. The token for a page's forms is made only when a page asks for it (CSRF), so assets
+// and the submission API pay nothing and get no cookie.
 func csrf(key []byte, secureCookie bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		binding := c.Cookies(CSRFCookie)
-		if !validBinding(binding) {
-			binding = newBinding()
-			c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: binding, Path: "/", HTTPOnly: true,
-				SameSite: fiber.CookieSameSiteLaxMode, Secure: secureCookie || c.Protocol() == "https"})
-		}
-		token := CSRFToken(key, binding)
-		c.Locals(csrfKey, token)
+		c.Locals(csrfKey, &csrfState{key: key, secure: secureCookie})
 		if !needsCSRF(c) {
 			return c.Next()
 		}
+		binding := c.Cookies(CSRFCookie)
 		got := c.FormValue(CSRFField)
 		if got == "" {
 			got = c.Get(CSRFHeader)
 		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+		if !validBinding(binding) || subtle.ConstantTimeCompare([]byte(got), []byte(CSRFToken(key, binding))) != 1 {
 			return NewProblem(fiber.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 		}
 		return c.Next()
 	}
+}
+
+// csrfState is what CSRF needs to make the request's token once.
+type csrfState struct {
+	key    []byte
+	secure bool
+	token  string
 }
 
 func needsCSRF(c *fiber.Ctx) bool {
@@ -91,10 +93,23 @@ func validBinding(s string) bool {
 	return err == nil
 }
 
-// CSRF returns the request's CSRF token ("" outside NewApp).
+// CSRF returns the token for the request's forms ("" outside NewApp), giving the browser its
+// binding cookie first if it has none.
 func CSRF(c *fiber.Ctx) string {
-	t, _ := c.Locals(csrfKey).(string)
-	return t
+	st, ok := c.Locals(csrfKey).(*csrfState)
+	if !ok {
+		return ""
+	}
+	if st.token == "" {
+		binding := c.Cookies(CSRFCookie)
+		if !validBinding(binding) {
+			binding = newBinding()
+			c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: binding, Path: "/", HTTPOnly: true,
+				SameSite: fiber.CookieSameSiteLaxMode, Secure: st.secure || c.Protocol() == "https"})
+		}
+		st.token = CSRFToken(st.key, binding)
+	}
+	return st.token
 }
 
 // IsAPI reports whether the request is for the JSON API under /api/: it gets problem+json
