@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -76,38 +75,25 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
-	// The groups and their delivery figures need no counted responses: read them on a second
-	// connection while the first one applies the counting rule.
-	type groupsRead struct {
-		groups []groupInfo
-		price  *float64
-		err    error
-	}
-	groupsDone := make(chan groupsRead, 1)
-	var sizeHint atomic.Int64 // participants on record, to size the participant columns once
-	go func() {
-		var r groupsRead
-		var n int64
-		if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM participants").Scan(&n); err == nil {
-			sizeHint.Store(n)
-		}
-		if r.groups, r.err = readGroups(ctx, db, o.Filter); r.err == nil {
-			r.price, r.err = tariff(ctx, db)
-		}
-		groupsDone <- r
-	}()
-	acc := newReliabilityAcc(items, ms)
-	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc, sizeHint.Load)
-	gr := <-groupsDone
-	if err == nil {
-		err = gr.err
-	}
+	// The groups are read before the participants, not beside them: on two cores the overlap
+	// saved little, and two large aggregations at once each reserved DuckDB memory as if alone,
+	// so a national programme ran out of memory at limits where each query alone needs a
+	// quarter of it (docs/BENCHMARKS.md, Excel reports).
+	groups, err := readGroups(ctx, db, o.Filter)
 	if err != nil {
 		return nil, err
 	}
-	p.inGroups(groupLookup(gr.groups))
+	price, err := tariff(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	acc := newReliabilityAcc(items, ms)
+	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc)
+	if err != nil {
+		return nil, err
+	}
+	p.inGroups(groupLookup(groups))
 	spread := spreadOf(p, ms, o.MinCell, o.Comparison)
-	groups := gr.groups
 	rel := acc.result(ms, o.RCI)
 	scopes, layout := scopesOf(groups)
 	byGroup := membersByGroup(p, len(groups))
@@ -157,7 +143,7 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 			res.Results = append(res.Results, perMeasure[mi][si])
 		}
 	}
-	res.addDelivery(groups, p, ms, gr.price, o.MinCell)
+	res.addDelivery(groups, p, ms, price, o.MinCell)
 	return res, nil
 }
 

@@ -35,16 +35,20 @@ func (p *people) post(i, mi int) float64 { return p.scores[(i*p.nm+mi)*2+1] }
 // programme (a quarter of a million rows). Every row feeds the programme's reliability (which
 // is unfiltered); p.group holds group ids until inGroups replaces them with indexes. Participants
 // tied at their latest submitted_at are read again by the exact query.
-//
-// sizeHint, asked when the first row arrives, is the expected number of rows (0: unknown): growing
-// a dozen columns of a quarter of a million entries by doubling costs a tenth of a second.
-func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession string, acc *reliabilityAcc, sizeHint func() int64) (*people, error) {
+func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession string, acc *reliabilityAcc) (*people, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
+	spans, registered, err := peopleSpans(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("analysis: count participants: %w", err)
+	}
 	p := &people{nm: len(ms)}
+	// Growing a dozen columns of a quarter of a million entries by doubling costs a tenth of a
+	// second: size them once.
+	p.reserve(int(min(registered, 1<<26)))
 	var tied []string
 	// Answers documents are parsed on another goroutine while rows are read.
 	docs := make(chan []string, 4)
@@ -82,9 +86,6 @@ func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession
 				} else if err != nil {
 					return err
 				}
-				if p.group == nil {
-					p.reserve(int(min(sizeHint(), 1<<26)))
-				}
 				doc, err := p.add(dest, ms, acc, &tied)
 				if err != nil {
 					return err
@@ -99,8 +100,10 @@ func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession
 			}
 		})
 	}
-	if err := read(personSQL(ms, later)); err != nil {
-		return nil, fmt.Errorf("analysis: read participants: %w", err)
+	for _, span := range spans {
+		if err := read(personSQL(ms, later, span)); err != nil {
+			return nil, fmt.Errorf("analysis: read participants: %w", err)
+		}
 	}
 	if len(tied) > 0 {
 		exact := tied
@@ -117,6 +120,32 @@ func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession
 	docs = nil
 	<-parsed
 	return p, nil
+}
+
+// spanPeople is how many participants one person query reads. The DuckDB driver materialises a
+// whole result before its first row, and the aggregation behind it holds every participant: on
+// a national programme (10⁶ responses, a quarter of a million participants) one query took
+// DuckDB's share of the analysis to about 400 MB. Spans of this size keep it near 150 MB at the
+// price of a few more scans; a pilot is one span, as before.
+var spanPeople int64 = 1 << 16
+
+// peopleSpans splits the participant ids into spans of about spanPeople participants and
+// returns them with the number of participants on record. The first and last spans are open
+// ended, so no participant id can fall outside them.
+func peopleSpans(ctx context.Context, conn *sql.Conn) ([]idSpan, int64, error) {
+	var lo, hi sql.NullInt64
+	var n int64
+	if err := conn.QueryRowContext(ctx, "SELECT min(participant_id), max(participant_id), count(*) FROM participants").Scan(&lo, &hi, &n); err != nil {
+		return nil, 0, err
+	}
+	parts := max(1, (n+spanPeople-1)/spanPeople)
+	width := max(1, (hi.Int64-lo.Int64+parts)/parts)
+	spans := make([]idSpan, parts)
+	for i := range spans {
+		spans[i] = idSpan{lo: lo.Int64 + int64(i)*width, hi: lo.Int64 + int64(i+1)*width - 1}
+	}
+	spans[0].lo, spans[len(spans)-1].hi = math.MinInt32, math.MaxInt32
+	return spans, n, nil
 }
 
 // add takes one row of the person query (see personSQL for its columns) and returns the

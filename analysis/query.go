@@ -34,17 +34,28 @@ const hugeShift = "9223372036854775808"
 // is not replaced by an earlier one. The rule for ties of submitted_at needs a second look at the
 // tied responses; it is costly to plan even when nobody is tied, so the first query only flags
 // tied participants (column tied) and, when there are any, exactSQL reads them again.
-func personSQL(ms []Measure, later string) string {
-	return personQuery(ms, later, "")
+//
+// span limits it to participant ids lo..hi: readPeople reads a national programme in spans so
+// that DuckDB aggregates and materialises one span at a time (see peopleSpan).
+func personSQL(ms []Measure, later string, span idSpan) string {
+	return personQuery(ms, later, "", span)
+}
+
+// idSpan is an inclusive range of participant ids.
+type idSpan struct{ lo, hi int64 }
+
+// filter is the SQL condition that keeps the span's participants.
+func (s idSpan) filter() string {
+	return fmt.Sprintf(" AND participant_id BETWEEN %d AND %d", s.lo, s.hi)
 }
 
 // exactSQL is personSQL for the participants listed (a comma-separated list of ids), with
 // ties of submitted_at resolved by the id rule.
 func exactSQL(ms []Measure, later, participants string) string {
-	return personQuery(ms, later, participants)
+	return personQuery(ms, later, participants, idSpan{})
 }
 
-func personQuery(ms []Measure, later, only string) string {
+func personQuery(ms []Measure, later, only string, span idSpan) string {
 	exact := only != ""
 	tps := []struct{ name, cond string }{{"pre", "timepoint = 'pre'"}, {"later", "timepoint <> 'pre'"}}
 	var agg, fix, pick []string
@@ -70,7 +81,13 @@ func personQuery(ms []Measure, later, only string) string {
 	alone := func(tp string) string {
 		return fmt.Sprintf("h_%[1]s + h2_%[1]s = 2 * epoch_us(at_%[1]s)::HUGEINT * %[2]s", tp, hugeShift)
 	}
-	where, fixCTEs, fixJoin := "", "", ""
+	where, fixCTEs, fixJoin, attWhere := "", "", "", ""
+	if !exact {
+		where = span.filter()
+		attWhere = " WHERE" + strings.TrimPrefix(where, " AND")
+	} else {
+		attWhere = " WHERE participant_id IN (" + only + ")"
+	}
 	tied := fmt.Sprintf("NOT coalesce(%s, true) OR NOT coalesce(%s, true)", alone("pre"), alone("later"))
 	preKey := fmt.Sprintf("(a.h_pre - epoch_us(a.at_pre)::HUGEINT * %s)::BIGINT", hugeShift)
 	profession := "a.profession"
@@ -109,7 +126,7 @@ agg AS MATERIALIZED (
 		%[4]s
 	FROM resp GROUP BY participant_id),
 %[6]satt AS (
-	SELECT participant_id, count(*) FILTER (WHERE attended) AS sessions FROM attendance GROUP BY participant_id),
+	SELECT participant_id, count(*) FILTER (WHERE attended) AS sessions FROM attendance%[13]s GROUP BY participant_id),
 person AS (
 	SELECT a.participant_id, a.group_id, %[7]s AS profession, a.h_pre IS NOT NULL AS has_pre, a.h_later IS NOT NULL AS has_later,
 		%[8]s AS tied, %[9]s AS pre_key, coalesce(t.sessions, 0)::INTEGER AS sessions,
@@ -121,7 +138,7 @@ SELECT p.participant_id, p.group_id,
 	coalesce(r.answers, ''), %[12]s
 FROM person p LEFT JOIN responses r ON r.response_key = p.pre_key AND r.timepoint = 'pre'`,
 		hugeShift, later, strings.Join(scoreColumns(ms), ", "), strings.Join(agg, ",\n\t\t"), where,
-		fixCTEs, profession, tied, preKey, strings.Join(scores, ",\n\t\t"), fixJoin, strings.Join(out, ", "))
+		fixCTEs, profession, tied, preKey, strings.Join(scores, ",\n\t\t"), fixJoin, strings.Join(out, ", "), attWhere)
 }
 
 func scoreColumns(ms []Measure) []string {
