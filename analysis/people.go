@@ -122,23 +122,40 @@ func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession
 	return p, nil
 }
 
-// spanPeople is how many participants one person query reads. The DuckDB driver materialises a
-// whole result before its first row, and the aggregation behind it holds every participant: on
-// a national programme (10⁶ responses, a quarter of a million participants) one query took
-// DuckDB's share of the analysis to about 400 MB. Spans of this size keep it near 150 MB at the
-// price of a few more scans; a pilot is one span, as before.
-var spanPeople int64 = 1 << 16
+// A span is how many participants one person query reads. The DuckDB driver materialises a
+// whole result before its first row, and the aggregation behind it keeps some thirty states
+// per participant: on a national programme (10⁶ responses, a quarter of a million participants)
+// one query took DuckDB to about 400 MB, and under a small memory limit it failed. So a span
+// holds as many participants as DuckDB's memory limit allows at spanBytes each: one span
+// under the usual limit (most of the machine's memory), several for a report run at a small
+// limit (peerpulse report uses 64 MB: spans of 32,768, 8 queries at national scale).
+const (
+	// spanBytes is the memory limit allowed per participant of a span. Spans of 65,536 ran out
+	// of memory at 48 MB and at times at 64 MB; spans of 32,768 ran at 32 MB.
+	spanBytes = 2048
+	// minSpan keeps a tiny limit from splitting the analysis into thousands of queries.
+	minSpan = 4096
+)
 
-// peopleSpans splits the participant ids into spans of about spanPeople participants and
-// returns them with the number of participants on record. The first and last spans are open
-// ended, so no participant id can fall outside them.
+// spanPeople, when not zero, is the span size to use whatever the memory limit (tests).
+var spanPeople int64
+
+// peopleSpans splits the participant ids into spans (see spanBytes) and returns them with the
+// number of participants on record. The first and last spans are open ended, so no participant
+// id can fall outside them.
 func peopleSpans(ctx context.Context, conn *sql.Conn) ([]idSpan, int64, error) {
 	var lo, hi sql.NullInt64
 	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT min(participant_id), max(participant_id), count(*) FROM participants").Scan(&lo, &hi, &n); err != nil {
+	var limit string
+	err := conn.QueryRowContext(ctx, "SELECT min(participant_id), max(participant_id), count(*), current_setting('memory_limit') FROM participants").Scan(&lo, &hi, &n, &limit)
+	if err != nil {
 		return nil, 0, err
 	}
-	parts := max(1, (n+spanPeople-1)/spanPeople)
+	size := spanPeople
+	if size == 0 {
+		size = max(minSpan, bytesOf(limit)/spanBytes)
+	}
+	parts := max(1, (n+size-1)/size)
 	width := max(1, (hi.Int64-lo.Int64+parts)/parts)
 	spans := make([]idSpan, parts)
 	for i := range spans {
@@ -146,6 +163,19 @@ func peopleSpans(ctx context.Context, conn *sql.Conn) ([]idSpan, int64, error) {
 	}
 	spans[0].lo, spans[len(spans)-1].hi = math.MinInt32, math.MaxInt32
 	return spans, n, nil
+}
+
+// bytesOf reads DuckDB's spelling of a size ("61.0 MiB", "19.2 GiB", "512 bytes"). A spelling
+// it does not know counts as 0, which gives the smallest spans: slower, never short of memory.
+func bytesOf(s string) int64 {
+	num, unit, _ := strings.Cut(strings.TrimSpace(s), " ")
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0
+	}
+	scale := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
+		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[unit]
+	return int64(min(v*scale, math.MaxInt64/2))
 }
 
 // add takes one row of the person query (see personSQL for its columns) and returns the

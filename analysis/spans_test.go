@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/ingest/demo/demotest"
+	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
 
 // TestPeopleSpans checks that reading participants in spans changes no result: spans of a
@@ -26,7 +29,7 @@ func TestPeopleSpans(t *testing.T) {
 		{Comparison: "pre-post", Now: now, Filter: Filter{Profession: "nurse"}},
 	}
 	for _, o := range options {
-		spanPeople = math.MaxInt32
+		spanPeople = math.MaxInt32 // one query
 		one, err := Run(ctx, db, set, o)
 		if err != nil {
 			t.Fatal(err)
@@ -86,4 +89,40 @@ func asJSON(t *testing.T, res *Results) any {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestSpanSizeFromMemoryLimit reads DuckDB's own spelling of its memory limit (rounded to one
+// decimal, hence 5%): the span size follows the limit, so a report at 64 MB reads a national
+// programme in spans of about 32,000 participants while the server, at most of the machine's
+// memory, reads it in one.
+func TestSpanSizeFromMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	set, err := instrument.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		limit string
+		bytes float64
+	}{{"64MB", 64e6}, {"100MB", 100e6}, {"1GB", 1e9}, {"3.5GB", 3.5e9}, {"20MB", 20e6}} {
+		t.Run(tc.limit, func(t *testing.T) {
+			db, err := ingest.Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), ingest.Options{Instruments: set, MemoryLimit: tc.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var spelled string
+			if err := db.SQL().QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&spelled); err != nil {
+				t.Fatal(err)
+			}
+			if got := float64(bytesOf(spelled)); math.Abs(got-tc.bytes) > 0.05*tc.bytes {
+				t.Errorf("%s is spelled %q, read as %.0f bytes", tc.limit, spelled, got)
+			}
+		})
+	}
+	for _, s := range []string{"", "lots", "-1 MiB", "12 parsecs"} {
+		if b := bytesOf(s); b != 0 {
+			t.Errorf("bytesOf(%q) = %d, want 0 (smallest spans)", s, b)
+		}
+	}
 }
