@@ -36,7 +36,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	err := cfg.parse("report", "Write the funder or evaluator Excel workbook: Summary with charts, Impact, Delivery, Methods,\n"+
 		"Data dictionary (evaluators also get Groups, Group delivery and optionally Responses), with\n"+
-		"disclosure control. While `peerpulse serve` holds the file, it asks that server.",
+		"disclosure control. While `peerpulse serve` holds the file, it asks that server.\n"+
+		"Reading the file itself, it keeps its memory small: DuckDB at "+reportDBMemory+" unless --db-memory-limit\n"+
+		"says otherwise, and a soft limit of 128 MiB on the Go heap unless GOMEMLIMIT is set.",
 		args, os.Getenv, stdout, "db", "comparison", "modality", "region", "profession", "programme", "addr", "secret-key-file",
 		"db-threads", "db-memory-limit")
 	if err != nil {
@@ -89,6 +91,7 @@ func reportFile(ctx context.Context, cfg Config, rf reportFlags, w io.Writer) er
 	if err != nil {
 		return err
 	}
+	defer batchMemory(&cfg)()
 	db, err := ingest.Open(ctx, cfg.DB, ingest.Options{ReadOnly: true, Instruments: set, Threads: cfg.DBThreads, MemoryLimit: cfg.DBMemoryLimit})
 	if err != nil {
 		return err

@@ -1,8 +1,9 @@
-// Command ppbench-xlsx measures the Excel reports at national scale: the evaluator workbook
-// with a Responses sheet of about 10⁶ rows against a bare excelize StreamWriter program writing
-// the same rows from the same query, each run in its own process under /usr/bin/time -v so
-// that peak RSS is the process's own. It is run by `make bench`, never by `make test`, and
-// prints Markdown for docs/BENCHMARKS.md.
+// Command ppbench-xlsx measures the Excel reports at national scale: `peerpulse report --kind
+// evaluator --responses` (the evaluator workbook with a Responses sheet of about 10⁶ rows,
+// exactly as a user runs it) against a bare excelize StreamWriter program writing the same rows
+// from the same query, each run in its own process under /usr/bin/time -v so that peak RSS is
+// the process's own. It is run by `make bench`, never by `make test`, and prints Markdown for
+// docs/BENCHMARKS.md.
 package main
 
 import (
@@ -22,7 +23,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/peerpulse/peerpulse/dashboards/workbook"
 	"github.com/peerpulse/peerpulse/ingest"
 	"github.com/peerpulse/peerpulse/ingest/demo"
 	"github.com/peerpulse/peerpulse/surveys/instrument"
@@ -33,12 +33,12 @@ import (
 const nationalScale = 420
 
 func main() {
-	mode := flag.String("mode", "compare", "compare (both, under /usr/bin/time -v), workbook or bare (one run, for compare)")
+	mode := flag.String("mode", "compare", "compare (peerpulse report and bare, under /usr/bin/time -v) or bare (one run, for compare)")
 	db := flag.String("db", filepath.Join(os.TempDir(), "peerpulse-bench", "analysis-scale-420-v1.duckdb"), "the 10⁶-response database; built if missing")
 	out := flag.String("out", filepath.Join(os.TempDir(), "peerpulse-bench", "bench.xlsx"), "where each run writes its workbook")
 	runs := flag.Int("runs", 3, "runs of each program, alternating; medians are reported")
-	memory := flag.String("db-memory-limit", "256MB", "DuckDB memory limit for both programs")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a workbook or bare run to this file")
+	memory := flag.String("db-memory-limit", "64MB", "DuckDB memory limit for both programs (64MB is peerpulse report's own default)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a bare run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -53,8 +53,6 @@ func main() {
 	ctx := context.Background()
 	var err error
 	switch *mode {
-	case "workbook":
-		err = writeWorkbook(ctx, *db, *out, *memory)
 	case "bare":
 		err = writeBare(ctx, *db, *out, *memory)
 	case "compare":
@@ -78,24 +76,6 @@ func open(ctx context.Context, path, memory string) (*ingest.DB, *instrument.Set
 	return db, set, err
 }
 
-// writeWorkbook is what `peerpulse report --kind evaluator --responses` does.
-func writeWorkbook(ctx context.Context, path, out, memory string) error {
-	db, set, err := open(ctx, path, memory)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := workbook.Evaluator(ctx, f, db, set, workbook.Options{Responses: true}); err != nil {
-		return err
-	}
-	return f.Close()
-}
-
 // run is one measured process.
 type run struct {
 	mode      string
@@ -110,10 +90,14 @@ var (
 	wallLine = regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)`)
 )
 
-// measure runs this program in one mode under /usr/bin/time -v.
-func measure(self, mode, db, out, memory string) (run, error) {
+// measure runs one program under /usr/bin/time -v: this one in bare mode, or peerpulse report.
+func measure(self, peerpulse, mode, db, out, memory string) (run, error) {
 	var stderr bytes.Buffer
-	cmd := exec.Command("/usr/bin/time", "-v", self, "-mode", mode, "-db", db, "-out", out, "-db-memory-limit", memory)
+	args := []string{"-v", self, "-mode", mode, "-db", db, "-out", out, "-db-memory-limit", memory}
+	if mode == "workbook" {
+		args = []string{"-v", peerpulse, "report", "--db", db, "--kind", "evaluator", "--responses", "--out", out, "--db-memory-limit", memory}
+	}
+	cmd := exec.Command("/usr/bin/time", args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	if err := cmd.Run(); err != nil {
 		return run{}, fmt.Errorf("%s: %w\n%s", mode, err, stderr.String())
@@ -150,6 +134,15 @@ func compare(ctx context.Context, db, out, memory string, runs int) error {
 	if err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "ppbench-xlsx-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	peerpulse := filepath.Join(dir, "peerpulse")
+	if b, err := exec.Command("go", "build", "-o", peerpulse, "github.com/peerpulse/peerpulse/cmd/peerpulse").CombinedOutput(); err != nil {
+		return fmt.Errorf("build peerpulse: %w\n%s", err, b)
+	}
 	var n int64
 	if d, _, err := open(ctx, db, memory); err == nil {
 		d.SQL().QueryRow(`SELECT count(*) FROM responses`).Scan(&n)
@@ -158,7 +151,7 @@ func compare(ctx context.Context, db, out, memory string, runs int) error {
 	byMode := map[string][]run{}
 	for i := range runs {
 		for _, mode := range []string{"bare", "workbook"} {
-			r, err := measure(self, mode, db, out, memory)
+			r, err := measure(self, peerpulse, mode, db, out, memory)
 			if err != nil {
 				return err
 			}
@@ -182,7 +175,7 @@ func compare(ctx context.Context, db, out, memory string, runs int) error {
 			rss = append(rss, fmt.Sprintf("%d MB", r.rssKB/1024))
 		}
 		med[mode] = median(rs)
-		name := map[string]string{"bare": "bare StreamWriter, same rows", "workbook": "evaluator workbook (all sheets)"}[mode]
+		name := map[string]string{"bare": "bare StreamWriter, same rows", "workbook": "`peerpulse report --kind evaluator --responses` (all sheets)"}[mode]
 		fmt.Printf("| %s | %s | **%.1f s** | %s | **%.1f s** | %s | **%d MB** | %d MB |\n", name, strings.Join(walls, " · "), med[mode].wall.Seconds(),
 			strings.Join(cpus, " · "), med[mode].cpu.Seconds(), strings.Join(rss, " · "), med[mode].rssKB/1024, med[mode].out>>20)
 	}

@@ -43,10 +43,14 @@ func (r *report) groups() error {
 	for _, g := range r.res.Groups {
 		where[g.GroupCode] = g
 	}
-	for _, row := range r.res.Results {
+	for i, row := range r.res.Results {
 		if row.Scope != "group" {
 			continue
 		}
+		// A written group row keeps only what the Responses sheet asks of it (exportableGroups).
+		// A national programme has 150,000 group rows of twenty pointers each, and the collector,
+		// kept busy by a report's soft memory limit, walked them all on every cycle.
+		r.res.Results[i] = analysis.Row{Scope: row.Scope, Key: row.Key, Measure: row.Measure, Suppressed: row.Suppressed}
 		g := where[row.Key]
 		region := ""
 		if g.Region != nil {

@@ -5,7 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -145,7 +145,7 @@ func (r *report) responseColumnStyles(s *sheet) error {
 // whole result before the first row is read, so one query for 10⁶ wide rows would hold them
 // all in memory; ranges of keys (response_key follows insertion order, and DuckDB skips row
 // groups outside a range by their min/max) keep at most one chunk at a time.
-const responseChunk = 1 << 17
+const responseChunk = 1 << 15
 
 // scanResponses calls row with each response's values in the order: group_id, participant_id,
 // timepoint, session_id, day, profession, career stage, scales…, items…. Rows come in key
@@ -281,35 +281,46 @@ func sessionNumbers(ctx context.Context, db *ingest.DB) (map[int32]int32, error)
 }
 
 // pseudonyms hands out a fresh random id per participant for one export. The mapping exists
-// only in this value: nothing is stored, and another export draws new ids.
+// only in this value: nothing is stored, and another export draws new ids. Ids are kept as
+// numbers and spelled out per row: maps of numbers hold no pointers, so the garbage collector,
+// which runs often while a million rows stream, never has to walk a quarter of a million
+// strings.
 type pseudonyms struct {
-	ids  map[int32]string
-	used map[string]bool
+	ids  map[int32]uint64
+	used map[uint64]struct{}
 	rnd  *bufio.Reader
 	buf  [8]byte
 }
 
 func newPseudonyms() *pseudonyms {
-	return &pseudonyms{ids: map[int32]string{}, used: map[string]bool{}, rnd: bufio.NewReaderSize(rand.Reader, 4096)}
+	return &pseudonyms{ids: map[int32]uint64{}, used: map[uint64]struct{}{}, rnd: bufio.NewReaderSize(rand.Reader, 4096)}
 }
 
-var idEncoding = base32.NewEncoding("abcdefghijkmnpqrstuvwxyz23456789").WithPadding(base32.NoPadding)
+// idAlphabet has no 0/o, 1/l: ids are read aloud and retyped.
+const idAlphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+
+// idBits is the randomness of an id: 12 characters of 5 bits.
+const idBits = 60
 
 // of returns participant's id: 'R' and 12 characters (60 random bits), redrawn on the
 // (vanishingly rare) collision so two people never share one.
 func (p *pseudonyms) of(participant int32) (string, error) {
-	if id, ok := p.ids[participant]; ok {
-		return id, nil
-	}
-	for {
+	v, ok := p.ids[participant]
+	for !ok {
 		if _, err := io.ReadFull(p.rnd, p.buf[:]); err != nil {
 			return "", fmt.Errorf("workbook: random ids: %w", err)
 		}
-		id := "R" + idEncoding.EncodeToString(p.buf[:])[:12]
-		if !p.used[id] {
-			p.used[id] = true
-			p.ids[participant] = id
-			return id, nil
+		v = binary.BigEndian.Uint64(p.buf[:]) & (1<<idBits - 1)
+		if _, taken := p.used[v]; !taken {
+			p.used[v] = struct{}{}
+			p.ids[participant] = v
+			ok = true
 		}
 	}
+	var b [1 + idBits/5]byte
+	b[0] = 'R'
+	for i := 1; i < len(b); i++ {
+		b[i] = idAlphabet[(v>>(idBits-5*i))&31]
+	}
+	return string(b[:]), nil
 }
