@@ -44,7 +44,7 @@ func TestConsoleRecords(t *testing.T) {
 		t.Fatalf("sessions %+v %v", sessions, err)
 	}
 	for _, code := range []string{"AAA-111", "BBB-222", "CCC-333"} {
-		if _, err := db.sql.Exec(`INSERT INTO participants SELECT nextval('participant_id_seq'), group_id, ?, now() FROM groups WHERE group_code = 'MC-01'`, code); err != nil {
+		if _, err := db.sql.Exec(`INSERT INTO participant_codes SELECT nextval('participant_id_seq'), group_id, ?, now() FROM groups WHERE group_code = 'MC-01'`, code); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -40,7 +40,7 @@ func tableNames(t *testing.T, db *DB) []string {
 func TestMigrationsFreshAndRerun(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTemp(t)
-	want := []string{"api_tokens", "attendance", "audit_log", "groups", "participants", "programme_settings",
+	want := []string{"api_tokens", "attendance", "audit_log", "groups", "participant_codes", "programme_settings",
 		"responses", "schema_migrations", "sessions", "staff_accounts", "staff_groups", "staff_sessions"}
 	if got := tableNames(t, db); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("tables = %v, want %v", got, want)

@@ -46,7 +46,7 @@ func (l layout) scoreColumns() []string {
 
 // answersJSON encodes answers as a JSON object in layout order, so equal answers give equal
 // text. Codes are small integers and item ids need no escaping, so it is built by hand: this
-// runs once per submission on the writer's hot path.
+// runs once per submission (in the submitting goroutine, before the writer's queue).
 func (l layout) answersJSON(answers map[string]int) string {
 	var sb strings.Builder
 	sb.Grow(12 * len(answers))
@@ -119,7 +119,7 @@ func (db *DB) ensureInstruments(ctx context.Context) error {
 // responseColumns are the fixed columns every write path fills, in append order; the score
 // columns follow.
 var responseColumns = strings.Fields(`response_key response_id client_id group_id participant_id timepoint
-	session_id submitted_at source profession career_stage instrument_versions answers texts`)
+	session_id submitted_at source profession career_stage instrument_versions answers texts new_participant_code`)
 
 // AnswersJSON is the canonical JSON text of a set of answers, exactly as stored in the responses
 // table: importers compare content with it.

@@ -174,7 +174,7 @@ func (l *loader) createParticipants(b *Batch) error {
 		return err
 	}
 	l.res.Participants = len(missing)
-	return l.appendRows("participants", []string{"participant_id", "group_id", "code", "created_at"},
+	return l.appendRows("participant_codes", []string{"participant_id", "group_id", "code", "created_at"},
 		func(add func(...driver.Value) error) error {
 			for i, k := range missing {
 				l.participants[k] = int32(ids[i])

@@ -148,4 +148,31 @@ var migrations = []migration{
 			revoked_at   TIMESTAMP
 		)`,
 	}},
+	// A web submission from a new participant records the participant in its own response row
+	// (new_participant_code), so the writer's batch is one append and one commit instead of two
+	// appends in an explicit transaction: that second append and the transaction statements cost
+	// about as much as the responses append itself (docs/BENCHMARKS.md, Submissions).
+	// Codes registered on their own (at consent, by import, by the demo) go to participant_codes.
+	// participants is the view over both, so every reader sees one list; a response and the
+	// participant it introduces commit together. A view has no constraints, so uniqueness of
+	// (group_id, code) across both is kept by the code that creates participants: the single
+	// writer (its cache holds every key) and the bulk loader (it reads the directory first).
+	{name: "participants introduced by their first response", statements: []string{
+		`ALTER TABLE responses ADD COLUMN new_participant_code VARCHAR`,
+		`CREATE TABLE participant_codes (
+			participant_id INTEGER NOT NULL,
+			group_id   INTEGER NOT NULL,
+			code       VARCHAR NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
+			created_at TIMESTAMP NOT NULL,
+			UNIQUE (group_id, code)
+		)`,
+		`INSERT INTO participant_codes (participant_id, group_id, code, created_at)
+			SELECT participant_id, group_id, code, created_at FROM participants`,
+		`DROP TABLE participants`,
+		`CREATE VIEW participants AS
+			SELECT participant_id, group_id, code, created_at FROM participant_codes
+			UNION ALL
+			SELECT participant_id, group_id, new_participant_code, submitted_at FROM responses
+			WHERE new_participant_code IS NOT NULL`,
+	}},
 }

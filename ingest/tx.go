@@ -67,6 +67,9 @@ type responseRow struct {
 	session any // session id for the pulse, else nil
 	// answersJSON, when set, is the answers already encoded (bulk loads encode them in parallel).
 	answersJSON string
+	// introduces is set on the web submission that creates its participant: the row carries the
+	// code (new_participant_code) and is the participant's record in the participants view.
+	introduces bool
 }
 
 // writeResponses assigns keys (and ids where the source gave none) and appends the responses.
@@ -113,7 +116,10 @@ func (r *responseRow) fill(l layout, v []driver.Value) error {
 	if answers == "" {
 		answers = l.answersJSON(r.Answers)
 	}
-	v[12], v[13] = answers, texts
+	v[12], v[13], v[14] = answers, texts, nil
+	if r.introduces {
+		v[14] = r.ParticipantCode
+	}
 	at := len(responseColumns)
 	for _, id := range l.scales {
 		v[at] = nil

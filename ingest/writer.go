@@ -64,7 +64,10 @@ type Writer struct {
 }
 
 type job struct {
-	response    *Scored
+	response *Scored
+	// answersJSON is the response's answers encoded by the submitting goroutine: the writer is
+	// the one serial step, so work that can run in parallel is done before the queue.
+	answersJSON string
 	participant *participantKey // register this code as a new participant
 	groupCode   string
 	result      chan jobResult
@@ -93,7 +96,7 @@ func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
 	w := &Writer{db: db, log: o.Log, maxBatch: o.MaxBatch, queue: make(chan *job, o.QueueSize),
 		done: make(chan struct{}), conn: conn, participants: map[participantKey]int32{}, clients: map[uint64]struct{}{}}
 	w.responseApp = appender{table: "responses", columns: append(slices.Clone(responseColumns), db.layout.scoreColumns()...)}
-	w.participantApp = appender{table: "participants", columns: []string{"participant_id", "group_id", "code", "created_at"}}
+	w.participantApp = appender{table: "participant_codes", columns: []string{"participant_id", "group_id", "code", "created_at"}}
 	w.participantIDs, w.responseKeys = idPool{seq: "participant_id_seq"}, idPool{seq: "response_key_seq"}
 	if err := errors.Join(w.loadDirectory(ctx), w.loadClients(ctx)); err != nil {
 		conn.Close()
@@ -107,7 +110,7 @@ func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
 // was stored before is not written again: the original result comes back with Duplicate set.
 // It fails fast with ErrQueueFull when the queue is full.
 func (w *Writer) Submit(ctx context.Context, s Scored) (Stored, error) {
-	return w.enqueue(ctx, &job{response: &s, groupCode: s.GroupCode})
+	return w.enqueue(ctx, &job{response: &s, groupCode: s.GroupCode, answersJSON: w.db.layout.answersJSON(s.Answers)})
 }
 
 // RegisterParticipant records a newly issued participant code in a group, so that no one else

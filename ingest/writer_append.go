@@ -44,13 +44,14 @@ func (w *Writer) flush(ctx context.Context, ap *appender, emit func(add func(...
 	return nil
 }
 
-// appendParticipants stores newly claimed participant codes with their ids.
+// appendParticipants stores codes registered on their own, with their ids, in
+// participant_codes.
 func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey, ids []int64) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	now := time.Now().UTC()
-	err := w.flush(ctx, &w.participantApp, func(add func(...driver.Value) error) error {
+	return w.flush(ctx, &w.participantApp, func(add func(...driver.Value) error) error {
 		for i, k := range keys {
 			if err := add(int32(ids[i]), k.group, k.code, now); err != nil {
 				return err
@@ -58,13 +59,6 @@ func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey, 
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for i, k := range keys {
-		w.participants[k] = int32(ids[i])
-	}
-	return nil
 }
 
 // appendResponses stores the batch's responses, one wide row each, with their keys.

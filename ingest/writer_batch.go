@@ -10,19 +10,25 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // batchTimeout bounds one batch's database work; a stuck write must not hold every submitter.
 const batchTimeout = 30 * time.Second
 
-// store writes a batch's new participants and its responses. When it has both, they go in one
-// explicit transaction: one commit (one WAL write and fsync) instead of two, and a response is
-// never committed without its participant nor a participant left behind by failed responses.
+// store writes a batch's responses and the participants registered in it. A participant
+// introduced by a response needs no write of its own: the response row carries its code
+// (migration 3), so the usual batch is one append committed on its own, one WAL write and one
+// fsync. Only a batch that also registers codes (RegisterParticipant) appends to
+// participant_codes too, and then both go in one explicit transaction, so that a response is
+// never committed without a participant it uses, nor a participant left behind by failed
+// responses.
 // Ids are taken before the transaction opens: a pool refill must commit on its own, because
 // a sequence advanced inside a transaction that rolls back is not logged, and a restart could
-// hand the same ids out again.
-func (w *Writer) store(ctx context.Context, fresh []participantKey, rows []responseRow) (err error) {
-	ids, err := w.participantIDs.take(ctx, w, len(fresh))
+// hand the same ids out again. The cache gets the new ids at once; writeBatch removes them
+// again if the batch fails.
+func (w *Writer) store(ctx context.Context, registered, introduced []participantKey, rows []responseRow) (err error) {
+	ids, err := w.participantIDs.take(ctx, w, len(registered)+len(introduced))
 	if err != nil {
 		return err
 	}
@@ -30,11 +36,14 @@ func (w *Writer) store(ctx context.Context, fresh []participantKey, rows []respo
 	if err != nil {
 		return err
 	}
-	if len(fresh) == 0 || len(rows) == 0 {
-		if err = w.appendParticipants(ctx, fresh, ids); err != nil {
+	for i, k := range append(registered[:len(registered):len(registered)], introduced...) {
+		w.participants[k] = int32(ids[i])
+	}
+	w.personIDs(rows)
+	if len(registered) == 0 || len(rows) == 0 {
+		if err = w.appendParticipants(ctx, registered, ids); err != nil {
 			return err
 		}
-		w.personIDs(rows)
 		return w.appendResponses(ctx, rows, keys)
 	}
 	if _, err = w.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
@@ -45,10 +54,9 @@ func (w *Writer) store(ctx context.Context, fresh []participantKey, rows []respo
 			_, _ = w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	if err = w.appendParticipants(ctx, fresh, ids); err != nil {
+	if err = w.appendParticipants(ctx, registered, ids); err != nil {
 		return err
 	}
-	w.personIDs(rows)
 	if err = w.appendResponses(ctx, rows, keys); err != nil {
 		return err
 	}
@@ -79,7 +87,7 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 	var rows []responseRow
 	rowOf := make([]int, len(batch)) // index into rows, or -1, or -2-leader for a repeat
 	leader := map[string]int{}       // client id → first job in this batch carrying it
-	var fresh []participantKey
+	var registered, introduced []participantKey
 	for i, j := range batch {
 		rowOf[i] = -1
 		gid, gerr := w.group(ctx, j.groupCode)
@@ -93,8 +101,8 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 				results[i].err = ErrCodeTaken
 				continue
 			}
-			w.participants[k] = 0 // claimed in this batch; the id is set when appended
-			fresh = append(fresh, k)
+			w.participants[k] = 0 // claimed in this batch; store sets the id
+			registered = append(registered, k)
 			continue
 		}
 		r := j.response
@@ -111,18 +119,20 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 			results[i].err = rerr
 			continue
 		}
+		row.answersJSON = j.answersJSON
 		if r.ClientID != "" {
 			leader[r.ClientID] = i
 		}
 		if isNew {
 			w.participants[k] = 0
-			fresh = append(fresh, k)
+			introduced = append(introduced, k)
+			row.introduces = true
 		}
 		rowOf[i] = len(rows)
 		rows = append(rows, row)
 	}
-	if err = w.store(ctx, fresh, rows); err != nil {
-		for _, k := range fresh {
+	if err = w.store(ctx, registered, introduced, rows); err != nil {
+		for _, k := range append(registered, introduced...) {
 			delete(w.participants, k)
 		}
 		return nil, err
@@ -157,6 +167,10 @@ func (w *Writer) resolve(ctx context.Context, gid int32, r *Scored) (responseRow
 	}
 	k := participantKey{gid, r.ParticipantCode}
 	_, exists := w.participant(k)
+	if n := utf8.RuneCountInString(k.code); !exists && (n < 1 || n > 64) {
+		// participant_codes checks this itself; a code introduced in a response row is checked here.
+		return row, k, false, fmt.Errorf("%w: %d characters", ErrCodeLength, n)
+	}
 	return row, k, !exists, nil
 }
 
@@ -253,8 +267,10 @@ func (w *Writer) loadDirectory(ctx context.Context) error {
 	return nil
 }
 
-// ErrUnknownGroup and ErrUnknownSession are job results for records that do not exist.
+// ErrUnknownGroup and ErrUnknownSession are job results for records that do not exist;
+// ErrCodeLength is the result for a participant code that is empty or over 64 characters.
 var (
+	ErrCodeLength     = errors.New("a participant code has 1 to 64 characters")
 	ErrUnknownGroup   = errors.New("unknown group")
 	ErrUnknownSession = errors.New("unknown session")
 )
