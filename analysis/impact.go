@@ -75,23 +75,43 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if err != nil {
 		return nil, err
 	}
-	// The groups are read before the participants, not beside them: on two cores the overlap
-	// saved little, and two large aggregations at once each reserved DuckDB memory as if alone,
-	// so a national programme ran out of memory at limits where each query alone needs a
-	// quarter of it (docs/BENCHMARKS.md, Excel reports).
-	groups, err := readGroups(ctx, db, o.Filter)
+	spans, registered, err := peopleSpans(ctx, db.SQL())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("analysis: count participants: %w", err)
 	}
-	price, err := tariff(ctx, db)
-	if err != nil {
-		return nil, err
+	// The groups and their delivery figures need no counted responses: when DuckDB's memory
+	// limit lets the participants be read in one query, the groups are read beside it on a
+	// second connection. Under a small limit they are read first: two large aggregations at once
+	// each reserved memory as if alone, and a national programme ran out of memory at limits
+	// where each query alone needs a quarter of it (docs/BENCHMARKS.md, Excel reports).
+	type groupsRead struct {
+		groups []groupInfo
+		price  *float64
+		err    error
+	}
+	groupsDone := make(chan groupsRead, 1)
+	readAll := func() {
+		var r groupsRead
+		if r.groups, r.err = readGroups(ctx, db, o.Filter); r.err == nil {
+			r.price, r.err = tariff(ctx, db)
+		}
+		groupsDone <- r
+	}
+	if len(spans) == 1 {
+		go readAll()
+	} else {
+		readAll()
 	}
 	acc := newReliabilityAcc(items, ms)
-	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc)
+	p, err := readPeople(ctx, db.SQL(), ms, later, o.Filter.Profession, acc, spans, registered)
+	gr := <-groupsDone
+	if err == nil {
+		err = gr.err
+	}
 	if err != nil {
 		return nil, err
 	}
+	groups, price := gr.groups, gr.price
 	p.inGroups(groupLookup(groups))
 	spread := spreadOf(p, ms, o.MinCell, o.Comparison)
 	rel := acc.result(ms, o.RCI)

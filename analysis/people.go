@@ -35,16 +35,15 @@ func (p *people) post(i, mi int) float64 { return p.scores[(i*p.nm+mi)*2+1] }
 // programme (a quarter of a million rows). Every row feeds the programme's reliability (which
 // is unfiltered); p.group holds group ids until inGroups replaces them with indexes. Participants
 // tied at their latest submitted_at are read again by the exact query.
-func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession string, acc *reliabilityAcc) (*people, error) {
+//
+// spans are the participant ids to read, one query each, and registered the number of
+// participants on record (see peopleSpans).
+func readPeople(ctx context.Context, db *sql.DB, ms []Measure, later, profession string, acc *reliabilityAcc, spans []idSpan, registered int64) (*people, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	spans, registered, err := peopleSpans(ctx, conn)
-	if err != nil {
-		return nil, fmt.Errorf("analysis: count participants: %w", err)
-	}
 	p := &people{nm: len(ms)}
 	// Growing a dozen columns of a quarter of a million entries by doubling costs a tenth of a
 	// second: size them once.
@@ -143,11 +142,11 @@ var spanPeople int64
 // peopleSpans splits the participant ids into spans (see spanBytes) and returns them with the
 // number of participants on record. The first and last spans are open ended, so no participant
 // id can fall outside them.
-func peopleSpans(ctx context.Context, conn *sql.Conn) ([]idSpan, int64, error) {
+func peopleSpans(ctx context.Context, db *sql.DB) ([]idSpan, int64, error) {
 	var lo, hi sql.NullInt64
 	var n int64
 	var limit string
-	err := conn.QueryRowContext(ctx, "SELECT min(participant_id), max(participant_id), count(*), current_setting('memory_limit') FROM participants").Scan(&lo, &hi, &n, &limit)
+	err := db.QueryRowContext(ctx, "SELECT min(participant_id), max(participant_id), count(*), current_setting('memory_limit') FROM participants").Scan(&lo, &hi, &n, &limit)
 	if err != nil {
 		return nil, 0, err
 	}

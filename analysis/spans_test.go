@@ -55,13 +55,8 @@ func TestPeopleSpansCover(t *testing.T) {
 	ctx := context.Background()
 	db, _ := demotest.Pilot(t, 2)
 	defer func(n int64) { spanPeople = n }(spanPeople)
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	spanPeople = 50
-	spans, n, err := peopleSpans(ctx, conn)
+	spans, n, err := peopleSpans(ctx, db.SQL())
 	if err != nil {
 		t.Fatal(err)
 	}
