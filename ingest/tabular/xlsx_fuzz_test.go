@@ -4,9 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -30,42 +28,7 @@ func FuzzXLSX(f *testing.F) {
 			return
 		}
 		defer tab.Close()
-		h := tab.Header()
-		if len(h) == 0 {
-			t.Fatal("empty header without an error")
-		}
-		seen := map[string]bool{}
-		for _, c := range h {
-			if c == "" || c != strings.TrimSpace(c) || !utf8.ValidString(c) || seen[strings.ToLower(c)] {
-				t.Fatalf("bad header cell %q in %q", c, h)
-			}
-			seen[strings.ToLower(c)] = true
-		}
-		last := 1
-		for range 100000 {
-			r, err := tab.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				if !strings.Contains(err.Error(), "row ") {
-					t.Fatalf("error without a row number: %v", err)
-				}
-				return
-			}
-			if r.Number <= last {
-				t.Fatalf("row number %d after %d", r.Number, last)
-			}
-			last = r.Number
-			if len(r.Cells) < len(h) || blank(r.Cells) {
-				t.Fatalf("row %d: %d cells (header %d), blank %v", r.Number, len(r.Cells), len(h), blank(r.Cells))
-			}
-			for _, c := range r.Cells {
-				if !utf8.ValidString(c) {
-					t.Fatalf("row %d: invalid UTF-8 %q", r.Number, c)
-				}
-			}
-		}
+		checkTable(t, tab)
 	})
 }
 
