@@ -46,7 +46,7 @@ type idSpan struct{ lo, hi int64 }
 
 // filter is the SQL condition that keeps the span's participants.
 func (s idSpan) filter() string {
-	return fmt.Sprintf(" AND participant_id BETWEEN %d AND %d", s.lo, s.hi)
+	return fmt.Sprintf("participant_id BETWEEN %d AND %d", s.lo, s.hi)
 }
 
 // exactSQL is personSQL for the participants listed (a comma-separated list of ids), with
@@ -81,18 +81,17 @@ func personQuery(ms []Measure, later, only string, span idSpan) string {
 	alone := func(tp string) string {
 		return fmt.Sprintf("h_%[1]s + h2_%[1]s = 2 * epoch_us(at_%[1]s)::HUGEINT * %[2]s", tp, hugeShift)
 	}
-	where, fixCTEs, fixJoin, attWhere := "", "", "", ""
-	if !exact {
-		where = span.filter()
-		attWhere = " WHERE" + strings.TrimPrefix(where, " AND")
-	} else {
-		attWhere = " WHERE participant_id IN (" + only + ")"
+	// keep picks the participants read: the span's, or the listed ones. It filters both the
+	// responses and the attendance.
+	keep := span.filter()
+	if exact {
+		keep = "participant_id IN (" + only + ")"
 	}
+	where, attWhere, fixCTEs, fixJoin := " AND "+keep, " WHERE "+keep, "", ""
 	tied := fmt.Sprintf("NOT coalesce(%s, true) OR NOT coalesce(%s, true)", alone("pre"), alone("later"))
 	preKey := fmt.Sprintf("(a.h_pre - epoch_us(a.at_pre)::HUGEINT * %s)::BIGINT", hugeShift)
 	profession := "a.profession"
 	if exact {
-		where = " AND participant_id IN (" + only + ")"
 		fixCTEs = fmt.Sprintf(`tie AS (
 	SELECT participant_id, 'pre' AS timepoint, at_pre AS at FROM agg WHERE NOT %[1]s
 	UNION ALL
