@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -16,6 +17,9 @@ type result struct {
 	p50, p99  time.Duration
 	errors    int64
 	statuses  map[int]int64
+	// cpuPerRequest is the CPU time of this whole process (server, writer, DuckDB and load
+	// generator) divided by the requests done: where the two cores went.
+	cpuPerRequest time.Duration
 }
 
 // load posts bodies to url from cfg.concurrency clients until cfg.requests are done or the time
@@ -27,6 +31,7 @@ func load(url string, cfg loadConfig, body func(i int) []byte) (result, error) {
 	latencies := make([]time.Duration, cfg.requests)
 	statuses := make([]map[int]int64, cfg.concurrency)
 	deadline := time.Now().Add(cfg.limit)
+	cpu0 := processCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range cfg.concurrency {
@@ -62,6 +67,7 @@ func load(url string, cfg loadConfig, body func(i int) []byte) (result, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 	done := min(int(next.Load()), cfg.requests)
 	lat := slices.Clone(latencies[:done])
 	slices.Sort(lat)
@@ -75,6 +81,7 @@ func load(url string, cfg loadConfig, body func(i int) []byte) (result, error) {
 		return r, fmt.Errorf("no request completed")
 	}
 	r.perSecond = float64(done) / elapsed.Seconds()
+	r.cpuPerRequest = cpu / time.Duration(done)
 	r.p50 = lat[done/2]
 	r.p99 = lat[min(done-1, done*99/100)]
 	return r, nil
@@ -93,4 +100,13 @@ func median(rs []result) result {
 		return 0
 	})
 	return s[len(s)/2]
+}
+
+// processCPU is the user and system CPU time this process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -140,8 +140,8 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		threads = fmt.Sprintf("DuckDB threads=%d", cfg.dbThreads)
 	}
 	fmt.Fprintf(out, "Machine: %s, %s. Server and load generator share the machine.\n\n", machine(), threads)
-	fmt.Fprintln(out, "| variant | requests/s | p50 | p99 | errors |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(out, "| variant | requests/s | p50 | p99 | CPU per request | errors |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
 	med := make([]result, len(variants))
 	for i, v := range variants {
 		med[i] = median(results[i])
@@ -149,7 +149,7 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		for _, r := range results[i] {
 			errs += r.errors
 		}
-		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %d |\n", v.name, med[i].perSecond, ms(med[i].p50), ms(med[i].p99), errs)
+		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %d µs | %d |\n", v.name, med[i].perSecond, ms(med[i].p50), ms(med[i].p99), med[i].cpuPerRequest.Microseconds(), errs)
 	}
 	fmt.Fprintf(out, "\nDurable ÷ write step off: %.2f. Durable ÷ empty handler: %.2f. Acknowledged (201) durable submissions: %d; rows stored for them: %d.\n",
 		med[2].perSecond/med[1].perSecond, med[2].perSecond/med[0].perSecond, acked, stored)
