@@ -43,6 +43,7 @@ bench: ## Run every benchmark (submissions, analysis, dashboards, import, Excel)
 	$(GO) run ./cmd/benchdoc -out docs/BENCHMARKS.md -- \
 		"$(GO) test -run '^$$' -bench WriterSubmit -benchtime 20000x -count 3 ./ingest/" \
 		"$(GO) test -run '^$$' -bench AppenderWidth -benchtime 600x -count 3 ./ingest/" \
+		"$(GO) test -run '^$$' -bench BatchInsert -benchtime 600x -count 3 ./ingest/" \
 		"$(GO) run ./cmd/ppbench -requests 30000 -runs 3" \
 		"$(GO) test -run '^$$' -bench Analyse -benchtime 5x -count 3 -timeout 30m ./analysis/" \
 		"$(GO) test -run '^$$' -bench Overview -benchtime 5x -count 3 -timeout 30m ./dashboards/" \

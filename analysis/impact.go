@@ -58,6 +58,8 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	if !ok {
 		return nil, fmt.Errorf("analysis: unknown comparison %q (pre-post or pre-followup)", o.Comparison)
 	}
+	// Every figure comes from scans of the whole responses table: give DuckDB every core.
+	defer db.Parallel(ctx)()
 	if o.MinCell == 0 {
 		o.MinCell = 5
 	}

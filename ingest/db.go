@@ -38,10 +38,11 @@ type Options struct {
 
 // DB is the open peerpulse database: one DuckDB file, migrated to the current schema.
 type DB struct {
-	sql    *sql.DB
-	path   string
-	set    *instrument.Set
-	layout layout
+	sql     *sql.DB
+	path    string
+	set     *instrument.Set
+	layout  layout
+	threads threads
 }
 
 // SQL exposes the connection pool for packages that read (analysis, dashboards). Writes go

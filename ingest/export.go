@@ -78,6 +78,7 @@ var exportWithheld = []string{
 // agree with each other even while the writer appends. Rows are ordered by pseudonym within
 // each group: in storage order, row i of two exports would be the same person.
 func (db *DB) ExportParquet(ctx context.Context, dir string) (ExportManifest, error) {
+	defer db.Parallel(ctx)()
 	m := ExportManifest{Format: "parquet", ExportedAt: time.Now().UTC().Truncate(time.Second),
 		SchemaVersion: SchemaVersion(), Withheld: exportWithheld}
 	if err := emptyDir(dir); err != nil {

@@ -24,6 +24,7 @@ type LoadResult struct {
 // fresh invite tokens, participants referenced by attendance or responses are created when
 // missing, and every response is scored with set. Any error rolls the whole batch back.
 func (db *DB) Load(ctx context.Context, set *instrument.Set, b *Batch) (res LoadResult, err error) {
+	defer db.Parallel(ctx)()
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("load: connect: %w", err)

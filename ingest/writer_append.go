@@ -66,7 +66,7 @@ func (w *Writer) appendResponses(ctx context.Context, rows []responseRow, keys [
 	if len(rows) == 0 {
 		return nil
 	}
-	return w.flush(ctx, &w.responseApp, emitResponses(w.db.layout, rows, keys))
+	return w.responses.insert(ctx, rows, keys)
 }
 
 // idPool hands out ids from a sequence, reserving them in blocks so that a batch costs no

@@ -95,7 +95,7 @@ func (c *Config) settings() []setting {
 		{"secret-key-file", "PEERPULSE_SECRET_KEY_FILE", "file holding the key that signs cookies; created (mode 0600) if missing (default: secret.key beside the database)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.SecretKeyFile, n, c.SecretKeyFile, u) }},
 		{"log-level", "PEERPULSE_LOG_LEVEL", "debug, info, warn or error", func(fs *flag.FlagSet, n, u string) { fs.TextVar(&c.LogLevel, n, c.LogLevel, u) }},
 		{"log-format", "PEERPULSE_LOG_FORMAT", "text or json", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.LogFormat, n, c.LogFormat, u) }},
-		{"db-threads", "PEERPULSE_DB_THREADS", "DuckDB worker threads (0: one per core)", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.DBThreads, n, c.DBThreads, u) }},
+		{"db-threads", "PEERPULSE_DB_THREADS", "DuckDB threads for analyses, reports, exports and imports (0: one per core); while the server takes submissions DuckDB otherwise keeps to one", func(fs *flag.FlagSet, n, u string) { fs.IntVar(&c.DBThreads, n, c.DBThreads, u) }},
 		{"db-memory-limit", "PEERPULSE_DB_MEMORY_LIMIT", "DuckDB memory limit, e.g. 2GB (default: DuckDB's, 80% of RAM)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.DBMemoryLimit, n, c.DBMemoryLimit, u) }},
 		{"shutdown-timeout", "PEERPULSE_SHUTDOWN_TIMEOUT", "how long to wait for requests and writes to finish on SIGINT/SIGTERM", func(fs *flag.FlagSet, n, u string) { fs.DurationVar(&c.ShutdownTimeout, n, c.ShutdownTimeout, u) }},
 		{"base-url", "PEERPULSE_BASE_URL", "where attendees reach the service, for invite links (default: http://<addr>)", func(fs *flag.FlagSet, n, u string) { fs.StringVar(&c.BaseURL, n, c.BaseURL, u) }},

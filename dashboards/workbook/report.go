@@ -98,6 +98,8 @@ func write(ctx context.Context, w io.Writer, db *ingest.DB, set *instrument.Set,
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	// The report scans the whole database (the analysis, and for evaluators every response).
+	defer db.Parallel(ctx)()
 	res, err := analysis.Run(ctx, db, set, analysis.Options{Programme: o.Programme, Comparison: o.Comparison,
 		MinCell: o.MinCell, Filter: o.Filter, Now: o.Now})
 	if err != nil {

@@ -1,0 +1,81 @@
+package ingest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+func duckdbThreads(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.SQL().QueryRow(`SELECT current_setting('threads')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// While a writer runs DuckDB keeps to one thread, except while a large read holds Parallel;
+// once the last writer stops it has every thread again.
+func TestThreadsFollowTheWork(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "threads.duckdb"), Options{Threads: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	step := func(what string, want int) {
+		t.Helper()
+		if got := duckdbThreads(t, db); got != want {
+			t.Fatalf("%s: DuckDB has %d threads, want %d", what, got, want)
+		}
+	}
+	step("opened", 3)
+	early := db.Parallel(ctx)
+	step("a read without a writer", 3)
+	w1, err := db.NewWriter(ctx, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("a writer started during a read", 3)
+	early()
+	step("the read ended", 1)
+	w2, err := db.NewWriter(ctx, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := db.Parallel(ctx), db.Parallel(ctx)
+	step("two reads", 3)
+	a()
+	a() // a second call of the same release changes nothing
+	step("one read left", 3)
+	b()
+	step("no read left", 1)
+	w1.Close()
+	step("one writer left", 1)
+	w2.Close()
+	step("no writer left", 3)
+}
+
+// A database opened with one thread is never changed.
+func TestThreadsLeaveOneThreadAlone(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "one.duckdb"), Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := db.NewWriter(ctx, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := db.Parallel(ctx)
+	if got := duckdbThreads(t, db); got != 1 {
+		t.Fatalf("%d threads, want 1", got)
+	}
+	release()
+	w.Close()
+	if got := duckdbThreads(t, db); got != 1 {
+		t.Fatalf("%d threads after the writer, want 1", got)
+	}
+}
