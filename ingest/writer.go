@@ -31,7 +31,10 @@ type WriterOptions struct {
 	// MaxDelay bounds how long a batch is held open for more submissions under load (see
 	// Writer.gather). Default 1 ms; negative commits each batch as soon as it is taken.
 	MaxDelay time.Duration
-	Log      *slog.Logger
+	// KeepThreads leaves DuckDB's thread count alone instead of narrowing it to one while the
+	// writer runs (see threads), so that a benchmark can measure what one thread buys.
+	KeepThreads bool
+	Log         *slog.Logger
 }
 
 // Stored is what the writer reports for a stored (or already stored) response.
@@ -53,6 +56,7 @@ type Writer struct {
 	maxBatch int
 	maxDelay time.Duration
 	timer    *time.Timer // gather's, reused
+	narrowed bool        // DuckDB keeps to one thread while this writer runs
 
 	mu     sync.RWMutex // guards closed against the close of queue
 	closed bool
@@ -116,7 +120,8 @@ func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
 		conn.Close()
 		return nil, err
 	}
-	if err := db.writerStarted(ctx); err != nil {
+	w.narrowed = !o.KeepThreads
+	if err := w.narrow(ctx); err != nil {
 		_ = w.responses.close()
 		conn.Close()
 		return nil, fmt.Errorf("writer: %w", err)
@@ -183,7 +188,7 @@ func (w *Writer) Close() error {
 func (w *Writer) run() {
 	defer close(w.done)
 	defer func() {
-		if err := w.db.writerStopped(context.Background()); err != nil {
+		if err := w.widen(); err != nil {
 			w.log.Error("writer stopped", slog.String("error", err.Error()))
 		}
 	}()
@@ -197,6 +202,20 @@ func (w *Writer) run() {
 		batch = w.gather(batch, (waiting.peak()+1)/2)
 		w.write(batch)
 	}
+}
+
+func (w *Writer) narrow(ctx context.Context) error {
+	if !w.narrowed {
+		return nil
+	}
+	return w.db.writerStarted(ctx)
+}
+
+func (w *Writer) widen() error {
+	if !w.narrowed {
+		return nil
+	}
+	return w.db.writerStopped(context.Background())
 }
 
 // drain adds whatever is already queued to the batch, without waiting.

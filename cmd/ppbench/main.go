@@ -18,6 +18,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per variant; the median is reported")
 	limit := flag.Duration("limit", 30*time.Second, "longest a single run may take")
 	dbThreads := flag.Int("db-threads", 0, "DuckDB worker threads, as `peerpulse serve --db-threads` (0: DuckDB's default, one per core)")
+	ablate := flag.Bool("ablate", false, "also measure the durable endpoint without gathering batches, and with DuckDB's threads kept")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -31,7 +32,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cfg := loadConfig{requests: *requests, concurrency: *concurrency, runs: *runs, limit: *limit, dbThreads: *dbThreads}
+	cfg := loadConfig{requests: *requests, concurrency: *concurrency, runs: *runs, limit: *limit, dbThreads: *dbThreads, ablate: *ablate}
 	if err := runSubmissions(os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "ppbench:", err)
 		pprof.StopCPUProfile()
@@ -43,6 +44,7 @@ type loadConfig struct {
 	requests, concurrency, runs int
 	limit                       time.Duration
 	dbThreads                   int
+	ablate                      bool
 }
 
 func machine() string {

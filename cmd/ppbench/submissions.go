@@ -30,9 +30,20 @@ func (discardWriter) Submit(_ context.Context, s ingest.Scored) (ingest.Stored, 
 }
 func (discardWriter) RegisterParticipant(context.Context, string, string) error { return nil }
 
-// runSubmissions measures POST /api/v1/responses three ways in one run, interleaved so that
+// variant is one server under load: its app, the invite tokens its bodies use and, for a
+// durable one, the database whose rows are counted afterwards.
+type variant struct {
+	name    string
+	app     *fiber.App
+	tokens  []string
+	durable *ingest.DB
+}
+
+// runSubmissions measures POST /api/v1/responses several ways in one run, interleaved so that
 // machine noise falls on all of them: an empty Fiber handler (the floor of the HTTP stack), the
 // endpoint with the write step switched off, and the endpoint with durable group-commit writes.
+// With cfg.ablate it adds the durable endpoint without each of the writer's two load measures
+// (gathering batches, one DuckDB thread), each on a database of its own.
 func runSubmissions(out io.Writer, cfg loadConfig) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "ppbench-")
@@ -40,50 +51,88 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	db, err := ingest.Open(ctx, filepath.Join(dir, "bench.duckdb"), ingest.Options{Threads: cfg.dbThreads})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	set, err := instrument.Load()
 	if err != nil {
 		return err
 	}
-	if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(1)); err != nil {
-		return err
-	}
-	tokens, err := inviteTokens(ctx, db)
-	if err != nil {
-		return err
-	}
-	writer, err := db.NewWriter(ctx, ingest.WriterOptions{})
-	if err != nil {
-		return err
-	}
-	defer writer.Close()
-
-	empty := fiber.New(fiber.Config{DisableStartupMessage: true})
-	empty.Post("/api/v1/responses", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusCreated) })
-	variants := []struct {
-		name string
-		app  *fiber.App
-	}{{"empty Fiber handler", empty}}
-	for _, v := range []struct {
-		name string
-		w    surveys.Writer
-	}{{"endpoint, write step off", discardWriter{}}, {"endpoint, durable writes", writer}} {
-		svc, err := surveys.NewService(ctx, db, set, v.w)
+	// server opens a demo database of its own and serves the endpoint with the writer w makes.
+	server := func(name string, w func(*ingest.DB) (surveys.Writer, error)) (variant, error) {
+		db, err := ingest.Open(ctx, filepath.Join(dir, fmt.Sprintf("bench-%d.duckdb", rand.Int())), ingest.Options{Threads: cfg.dbThreads})
 		if err != nil {
-			return err
+			return variant{}, err
+		}
+		if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(1)); err != nil {
+			return variant{}, err
+		}
+		tokens, err := inviteTokens(ctx, db)
+		if err != nil {
+			return variant{}, err
+		}
+		writer, err := w(db)
+		if err != nil {
+			return variant{}, err
+		}
+		svc, err := surveys.NewService(ctx, db, set, writer)
+		if err != nil {
+			return variant{}, err
 		}
 		app := web.NewApp(web.Options{Logger: slog.New(slog.DiscardHandler)})
 		if err := surveys.Register(app, surveys.Deps{Service: svc}); err != nil {
-			return err
+			return variant{}, err
 		}
-		variants = append(variants, struct {
-			name string
-			app  *fiber.App
-		}{v.name, app})
+		v := variant{name: name, app: app, tokens: tokens}
+		if _, ok := writer.(*ingest.Writer); ok {
+			v.durable = db
+		}
+		return v, nil
+	}
+	var closers []func() error
+	defer func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			_ = closers[i]()
+		}
+	}()
+	durable := func(o ingest.WriterOptions) func(*ingest.DB) (surveys.Writer, error) {
+		return func(db *ingest.DB) (surveys.Writer, error) {
+			closers = append(closers, db.Close)
+			w, err := db.NewWriter(ctx, o)
+			if err == nil {
+				closers = append(closers, w.Close)
+			}
+			return w, err
+		}
+	}
+	empty := fiber.New(fiber.Config{DisableStartupMessage: true})
+	empty.Post("/api/v1/responses", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusCreated) })
+	variants := []variant{{name: "empty Fiber handler", app: empty, tokens: []string{"unused"}}}
+	servers := []struct {
+		name   string
+		writer func(*ingest.DB) (surveys.Writer, error)
+	}{
+		{"endpoint, write step off", func(db *ingest.DB) (surveys.Writer, error) {
+			closers = append(closers, db.Close)
+			return discardWriter{}, nil
+		}},
+		{"endpoint, durable writes", durable(ingest.WriterOptions{})},
+	}
+	if cfg.ablate {
+		servers = append(servers,
+			struct {
+				name   string
+				writer func(*ingest.DB) (surveys.Writer, error)
+			}{"durable, each batch committed at once", durable(ingest.WriterOptions{MaxDelay: -1})},
+			struct {
+				name   string
+				writer func(*ingest.DB) (surveys.Writer, error)
+			}{"durable, DuckDB's threads kept", durable(ingest.WriterOptions{KeepThreads: true})},
+		)
+	}
+	for _, s := range servers {
+		v, err := server(s.name, s.writer)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		variants = append(variants, v)
 	}
 	addrs := make([]string, len(variants))
 	for i, v := range variants {
@@ -98,40 +147,33 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 
 	rnd := rand.New(rand.NewPCG(7, 11))
 	items := itemIDs(set)
-	bodies := func(run string, n int) [][]byte {
+	bodies := func(v variant, run string, n int) [][]byte {
 		b := make([][]byte, n)
 		for i := range b {
-			b[i] = submissionBody(rnd, tokens[i%len(tokens)], fmt.Sprintf("bench-%s-%07d", run, i), items)
+			b[i] = submissionBody(rnd, v.tokens[i%len(v.tokens)], fmt.Sprintf("bench-%s-%07d", run, i), items)
 		}
 		return b
 	}
-	warm := bodies("warm", 2000)
-	for i := range variants {
+	for i, v := range variants {
+		warm := bodies(v, fmt.Sprint("warm", i), 2000)
 		wcfg := cfg
 		wcfg.requests = len(warm)
 		if _, err := load(addrs[i], wcfg, func(j int) []byte { return warm[j] }); err != nil {
-			return fmt.Errorf("warm-up %s: %w", variants[i].name, err)
+			return fmt.Errorf("warm-up %s: %w", v.name, err)
 		}
-		warm = bodies(fmt.Sprint("warm", i), 2000)
 	}
 	results := make([][]result, len(variants))
-	acked := int64(0)
+	acked := make([]int64, len(variants))
 	for run := range cfg.runs {
-		for i := range variants {
-			b := bodies(fmt.Sprintf("r%d-v%d", run, i), cfg.requests)
+		for i, v := range variants {
+			b := bodies(v, fmt.Sprintf("r%d-v%d", run, i), cfg.requests)
 			r, err := load(addrs[i], cfg, func(j int) []byte { return b[j] })
 			if err != nil {
-				return fmt.Errorf("%s: %w", variants[i].name, err)
+				return fmt.Errorf("%s: %w", v.name, err)
 			}
-			if i == 2 {
-				acked += r.statuses[201]
-			}
+			acked[i] += r.statuses[201]
 			results[i] = append(results[i], r)
 		}
-	}
-	var stored int64
-	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE client_id LIKE 'bench-r%'`).Scan(&stored); err != nil {
-		return err
 	}
 
 	fmt.Fprintf(out, "Submissions: POST /api/v1/responses, %d requests per run at concurrency %d, median of %d interleaved runs.\n", cfg.requests, cfg.concurrency, cfg.runs)
@@ -151,11 +193,25 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		}
 		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %d µs | %d |\n", v.name, med[i].perSecond, ms(med[i].p50), ms(med[i].p99), med[i].cpuPerRequest.Microseconds(), errs)
 	}
-	fmt.Fprintf(out, "\nDurable ÷ write step off: %.2f. Durable ÷ empty handler: %.2f. Acknowledged (201) durable submissions: %d; rows stored for them: %d.\n",
-		med[2].perSecond/med[1].perSecond, med[2].perSecond/med[0].perSecond, acked, stored)
-	if stored != acked {
-		return fmt.Errorf("%d submissions acknowledged but %d stored", acked, stored)
+	var stored, ackedDurable int64
+	for i, v := range variants {
+		if v.durable == nil {
+			continue
+		}
+		var n int64
+		if err := v.durable.SQL().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE client_id LIKE 'bench-r%'`).Scan(&n); err != nil {
+			return err
+		}
+		if n != acked[i] {
+			return fmt.Errorf("%s: %d submissions acknowledged but %d stored", v.name, acked[i], n)
+		}
+		stored, ackedDurable = stored+n, ackedDurable+acked[i]
 	}
+	fmt.Fprintf(out, "\nDurable ÷ write step off: %.2f. Durable ÷ empty handler: %.2f.", med[2].perSecond/med[1].perSecond, med[2].perSecond/med[0].perSecond)
+	for i := 3; i < len(variants); i++ {
+		fmt.Fprintf(out, " %s ÷ write step off: %.2f.", strings.ToUpper(variants[i].name[:1])+variants[i].name[1:], med[i].perSecond/med[1].perSecond)
+	}
+	fmt.Fprintf(out, " Acknowledged (201) durable submissions: %d; rows stored for them: %d.\n", ackedDurable, stored)
 	return nil
 }
 
