@@ -10,9 +10,10 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// appender is one of the writer's long-lived Appenders. Creating an Appender costs more than
-// flushing a batch through it, so the writer keeps one per table and flushes it per batch; in
-// autocommit mode each flush is its own durable transaction.
+// appender is the writer's long-lived Appender for participant_codes (responses go through
+// responseInsert). Creating an Appender costs more than flushing a batch through it, so the
+// writer keeps it and flushes it per batch; in autocommit mode each flush is its own durable
+// transaction.
 type appender struct {
 	table   string
 	columns []string
