@@ -85,8 +85,8 @@ func (w *Writer) writeBatch(batch []*job) (results []jobResult, err error) {
 		return nil, err
 	}
 	var rows []responseRow
-	rowOf := make([]int, len(batch)) // index into rows, or -1, or -2-leader for a repeat
-	leader := map[string]int{}       // client id → first job in this batch carrying it
+	rowOf := make([]int, len(batch))           // index into rows, or -1, or -2-leader for a repeat
+	leader := make(map[string]int, len(batch)) // client id → first job in this batch carrying it
 	var registered, introduced []participantKey
 	for i, j := range batch {
 		rowOf[i] = -1
@@ -178,7 +178,7 @@ func (w *Writer) resolve(ctx context.Context, gid int32, r *Scored) (responseRow
 // results. The writer keeps a hash of every stored client id in memory, so only a hash hit (a
 // real retry, or a 2⁻⁶⁴ collision) costs a query.
 func (w *Writer) storedClients(ctx context.Context, batch []*job) (map[string]Stored, error) {
-	found := map[string]Stored{}
+	var found map[string]Stored // nil (and read as empty) unless a client id was seen before
 	for _, j := range batch {
 		if j.response == nil || j.response.ClientID == "" {
 			continue
@@ -191,6 +191,9 @@ func (w *Writer) storedClients(ctx context.Context, batch []*job) (map[string]St
 			return nil, err
 		}
 		if ok {
+			if found == nil {
+				found = map[string]Stored{}
+			}
 			found[j.response.ClientID] = st
 		}
 	}
