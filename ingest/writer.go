@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,6 +58,8 @@ type Writer struct {
 	maxDelay time.Duration
 	timer    *time.Timer // gather's, reused
 	narrowed bool        // DuckDB keeps to one thread while this writer runs
+
+	batches, jobs atomic.Int64 // for Stats
 
 	mu     sync.RWMutex // guards closed against the close of queue
 	closed bool
@@ -167,6 +170,16 @@ func (w *Writer) enqueue(ctx context.Context, j *job) (Stored, error) {
 	}
 }
 
+// WriterStats counts what the writer has done since it started.
+type WriterStats struct {
+	Batches, Jobs int64 // transactions written, and the submissions and registrations in them
+}
+
+// Stats reports the writer's counts so far; Jobs/Batches is the average batch.
+func (w *Writer) Stats() WriterStats {
+	return WriterStats{Batches: w.batches.Load(), Jobs: w.jobs.Load()}
+}
+
 // QueueLen is how many writes are waiting, for readiness and metrics.
 func (w *Writer) QueueLen() int { return len(w.queue) }
 
@@ -201,6 +214,8 @@ func (w *Writer) run() {
 		waiting.observe(time.Now(), len(batch))
 		batch = w.gather(batch, (waiting.peak()+1)/2)
 		w.write(batch)
+		w.batches.Add(1)
+		w.jobs.Add(int64(len(batch)))
 	}
 }
 

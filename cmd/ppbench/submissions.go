@@ -37,6 +37,7 @@ type variant struct {
 	app     *fiber.App
 	tokens  []string
 	durable *ingest.DB
+	writer  *ingest.Writer
 }
 
 // runSubmissions measures POST /api/v1/responses several ways in one run, interleaved so that
@@ -81,8 +82,8 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 			return variant{}, err
 		}
 		v := variant{name: name, app: app, tokens: tokens}
-		if _, ok := writer.(*ingest.Writer); ok {
-			v.durable = db
+		if w, ok := writer.(*ingest.Writer); ok {
+			v.durable, v.writer = db, w
 		}
 		return v, nil
 	}
@@ -211,7 +212,14 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 	for i := 3; i < len(variants); i++ {
 		fmt.Fprintf(out, " %s ÷ write step off: %.2f.", strings.ToUpper(variants[i].name[:1])+variants[i].name[1:], med[i].perSecond/med[1].perSecond)
 	}
-	fmt.Fprintf(out, " Acknowledged (201) durable submissions: %d; rows stored for them: %d.\n", ackedDurable, stored)
+	fmt.Fprintf(out, " Acknowledged (201) durable submissions: %d; rows stored for them: %d.", ackedDurable, stored)
+	for _, v := range variants {
+		if v.writer != nil {
+			st := v.writer.Stats()
+			fmt.Fprintf(out, " %s: %.1f submissions per commit.", strings.ToUpper(v.name[:1])+v.name[1:], float64(st.Jobs)/float64(max(st.Batches, 1)))
+		}
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 
