@@ -69,12 +69,22 @@ func benchDB(b *testing.B, scale int) *ingest.DB {
 func BenchmarkAnalyse(b *testing.B) {
 	set, _ := instrument.Load()
 	for _, tc := range []struct {
-		name  string
-		scale int
-	}{{"pilot", 1}, {"1e6 responses", nationalScale}} {
+		name   string
+		scale  int
+		writer bool
+	}{{"pilot", 1, false}, {"1e6 responses", nationalScale, false}, {"1e6 responses, submissions writer running", nationalScale, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			db := benchDB(b, tc.scale)
 			ctx := context.Background()
+			if tc.writer {
+				// As in the server: DuckDB keeps to one thread for the writer, and the analysis
+				// asks for every thread while it runs.
+				w, err := db.NewWriter(ctx, ingest.WriterOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer w.Close()
+			}
 			b.ResetTimer()
 			for range b.N {
 				if _, err := Analyse(ctx, db, set, Options{}); err != nil {

@@ -88,6 +88,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		}
 	}
 	db := &DB{sql: sqlDB, path: path, set: o.Instruments, layout: newLayout(o.Instruments)}
+	db.threads.grace = defaultGrace
 	if o.ReadOnly {
 		err = db.checkVersion(ctx)
 	} else if err = db.migrate(ctx); err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func duckdbThreads(t *testing.T, db *DB) int {
@@ -24,6 +25,7 @@ func TestThreadsFollowTheWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	db.threads.grace = 0
 	step := func(what string, want int) {
 		t.Helper()
 		if got := duckdbThreads(t, db); got != want {
@@ -77,5 +79,34 @@ func TestThreadsLeaveOneThreadAlone(t *testing.T) {
 	w.Close()
 	if got := duckdbThreads(t, db); got != 1 {
 		t.Fatalf("%d threads after the writer, want 1", got)
+	}
+}
+
+// After the last large read DuckDB keeps every thread for the grace period, and a read that
+// starts within it finds them still there.
+func TestThreadsGraceAfterAReadAndNoLonger(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "grace.duckdb"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.threads.grace = 100 * time.Millisecond
+	w, err := db.NewWriter(ctx, WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	db.Parallel(ctx)()
+	if got := duckdbThreads(t, db); got != 2 {
+		t.Fatalf("just after the read: %d threads, want 2 for the grace period", got)
+	}
+	db.Parallel(ctx)() // a second read within the grace restarts it
+	deadline := time.Now().Add(5 * time.Second)
+	for duckdbThreads(t, db) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("DuckDB still has every thread 5 s after the last read")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
