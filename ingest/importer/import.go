@@ -61,6 +61,8 @@ type importer struct {
 // without Partial, nothing when any row was rejected). Re-importing the same files adds nothing.
 func Run(ctx context.Context, db *ingest.DB, set *instrument.Set, f Files, o Options) (*Result, error) {
 	start := time.Now()
+	// Reading what is stored and loading the batch scan and write whole tables.
+	defer db.Parallel(ctx)()
 	ex, err := readExisting(ctx, db, f.Responses != "")
 	if err != nil {
 		return nil, err
