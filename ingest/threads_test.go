@@ -16,15 +16,22 @@ func duckdbThreads(t *testing.T, db *DB) int {
 	return n
 }
 
+// openThreads opens a temporary database with DuckDB at n threads.
+func openThreads(t *testing.T, n int) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "threads.duckdb"), Options{Threads: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // While a writer runs DuckDB keeps to one thread, except while a large read holds Parallel;
 // once the last writer stops it has every thread again.
 func TestThreadsFollowTheWork(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "threads.duckdb"), Options{Threads: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openThreads(t, 3)
 	db.threads.grace = 0
 	step := func(what string, want int) {
 		t.Helper()
@@ -62,11 +69,7 @@ func TestThreadsFollowTheWork(t *testing.T) {
 // A database opened with one thread is never changed.
 func TestThreadsLeaveOneThreadAlone(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "one.duckdb"), Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openThreads(t, 1)
 	w, err := db.NewWriter(ctx, WriterOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,11 +89,7 @@ func TestThreadsLeaveOneThreadAlone(t *testing.T) {
 // starts within it finds them still there.
 func TestThreadsGraceAfterAReadAndNoLonger(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "grace.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openThreads(t, 2)
 	db.threads.grace = 100 * time.Millisecond
 	w, err := db.NewWriter(ctx, WriterOptions{})
 	if err != nil {
