@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,7 +117,7 @@ func (db *DB) NewWriter(ctx context.Context, o WriterOptions) (*Writer, error) {
 		conn.Close()
 		return nil, err
 	}
-	w.responses, err = prepareResponseInsert(ctx, conn, db.layout, append(slices.Clone(responseColumns), db.layout.scoreColumns()...))
+	w.responses, err = prepareResponseInsert(ctx, conn, db.layout)
 	if err != nil {
 		conn.Close()
 		return nil, err

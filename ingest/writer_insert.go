@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -30,18 +31,18 @@ type responseInsert struct {
 var tableFunctions atomic.Int64
 
 // prepareResponseInsert registers the batch table function on the writer's connection and
-// prepares the insert. columns are the responses columns in the order fill gives values.
-func prepareResponseInsert(ctx context.Context, conn *sql.Conn, l layout, columns []string) (*responseInsert, error) {
-	src := &batchSource{layout: l, names: columns}
-	for _, c := range columns {
+// prepares the insert of every responses column, in the order responseRow.fill gives values.
+func prepareResponseInsert(ctx context.Context, conn *sql.Conn, l layout) (*responseInsert, error) {
+	src := &batchSource{layout: l, names: append(slices.Clone(responseColumns), l.scoreColumns()...)}
+	for _, c := range responseColumns {
 		t, ok := responseColumnTypes[c]
-		if !ok && strings.HasPrefix(c, "s_") {
-			t, ok = duckdb.TYPE_DOUBLE, true
-		}
 		if !ok {
 			return nil, fmt.Errorf("writer: no type for responses column %s", c)
 		}
 		src.types = append(src.types, t)
+	}
+	for range l.scales {
+		src.types = append(src.types, duckdb.TYPE_DOUBLE)
 	}
 	name := fmt.Sprintf("peerpulse_writer_batch_%d", tableFunctions.Add(1))
 	err := duckdb.RegisterTableUDF(conn, name, duckdb.ChunkTableFunction{
@@ -50,7 +51,7 @@ func prepareResponseInsert(ctx context.Context, conn *sql.Conn, l layout, column
 	if err != nil {
 		return nil, fmt.Errorf("writer: register %s: %w", name, err)
 	}
-	q := fmt.Sprintf("INSERT INTO responses (%s) SELECT * FROM %s()", strings.Join(columns, ", "), name)
+	q := fmt.Sprintf("INSERT INTO responses (%s) SELECT * FROM %s()", strings.Join(src.names, ", "), name)
 	stmt, err := conn.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("writer: prepare the responses insert: %w", err)
@@ -97,7 +98,6 @@ type batchSource struct {
 	rows   []responseRow
 	keys   []int64
 	next   int
-	values []driver.Value
 }
 
 func (s *batchSource) ColumnInfos() []duckdb.ColumnInfo {
@@ -120,21 +120,19 @@ func (s *batchSource) Init() { s.next = 0 }
 
 // FillChunk copies up to a chunk of rows; an empty chunk ends the function.
 func (s *batchSource) FillChunk(ch duckdb.DataChunk) error {
-	if len(s.values) != len(s.types) {
-		s.values = make([]driver.Value, len(s.types))
-	}
 	n := min(len(s.rows)-s.next, duckdb.GetDataChunkCapacity())
-	for i := range n {
-		r := &s.rows[s.next+i]
-		r.key = s.keys[s.next+i]
-		if err := r.fill(s.layout, s.values); err != nil {
-			return err
-		}
-		for c, v := range s.values {
-			if err := ch.SetValue(c, i, v); err != nil {
-				return fmt.Errorf("response %s, %s: %w", r.ResponseID, s.names[c], err)
+	row := 0
+	err := emitResponses(s.layout, s.rows[s.next:s.next+n], s.keys[s.next:s.next+n])(func(values ...driver.Value) error {
+		for c, v := range values {
+			if err := ch.SetValue(c, row, v); err != nil {
+				return fmt.Errorf("%s: %w", s.names[c], err)
 			}
 		}
+		row++
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	s.next += n
 	return ch.SetSize(n)

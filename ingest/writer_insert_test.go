@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -25,7 +24,7 @@ func TestResponseInsertAcrossChunksAndAfterARefusal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	ri, err := prepareResponseInsert(ctx, conn, db.layout, append(slices.Clone(responseColumns), db.layout.scoreColumns()...))
+	ri, err := prepareResponseInsert(ctx, conn, db.layout)
 	if err != nil {
 		t.Fatal(err)
 	}
