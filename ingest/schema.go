@@ -151,7 +151,8 @@ var migrations = []migration{
 	// A web submission from a new participant records the participant in its own response row
 	// (new_participant_code), so the writer's batch is one append and one commit instead of two
 	// appends in an explicit transaction: that second append and the transaction statements cost
-	// about as much as the responses append itself (docs/BENCHMARKS.md, Submissions).
+	// about as much as the responses append itself (docs/BENCHMARKS.md, Submissions). The writer
+	// has since replaced that append with a prepared insert; the one-statement batch still holds.
 	// Codes registered on their own (at consent, by import, by the demo) go to participant_codes.
 	// participants is the view over both, so every reader sees one list; a response and the
 	// participant it introduces commit together. A view has no constraints, so uniqueness of

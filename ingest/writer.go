@@ -205,7 +205,7 @@ func (w *Writer) run() {
 		}
 	}()
 	defer w.conn.Close()
-	defer w.closeAppenders()
+	defer w.closeStatements()
 	batch := make([]*job, 0, w.maxBatch)
 	var waiting peakWindow
 	for j := range w.queue {
@@ -299,7 +299,7 @@ func (p *peakWindow) observe(now time.Time, n int) {
 
 func (p *peakWindow) peak() int { return max(p.cur, p.prev) }
 
-func (w *Writer) closeAppenders() {
+func (w *Writer) closeStatements() {
 	if ap := &w.participantApp; ap.a != nil {
 		if err := ap.a.Close(); err != nil {
 			w.log.Error("close appender", slog.String("table", ap.table), slog.String("error", err.Error()))

@@ -62,14 +62,6 @@ func (w *Writer) appendParticipants(ctx context.Context, keys []participantKey, 
 	})
 }
 
-// appendResponses stores the batch's responses, one wide row each, with their keys.
-func (w *Writer) appendResponses(ctx context.Context, rows []responseRow, keys []int64) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	return w.responses.insert(ctx, rows, keys)
-}
-
 // idPool hands out ids from a sequence, reserving them in blocks so that a batch costs no
 // query for its ids. Ids skipped by a failed batch are simply never used.
 type idPool struct {

@@ -18,8 +18,9 @@ const batchTimeout = 30 * time.Second
 
 // store writes a batch's responses and the participants registered in it. A participant
 // introduced by a response needs no write of its own: the response row carries its code
-// (migration 3), so the usual batch is one append committed on its own, one WAL write and one
-// fsync. Only a batch that also registers codes (RegisterParticipant) appends to
+// (migration 3), so the usual batch is one execution of the prepared responses insert, committed
+// on its own: one WAL write and one fsync. Only a batch that also registers codes
+// (RegisterParticipant) appends to
 // participant_codes too, and then both go in one explicit transaction, so that a response is
 // never committed without a participant it uses, nor a participant left behind by failed
 // responses.
@@ -40,28 +41,27 @@ func (w *Writer) store(ctx context.Context, registered, introduced []participant
 		w.participants[k] = int32(ids[i])
 	}
 	w.personIDs(rows)
-	if len(registered) == 0 || len(rows) == 0 {
-		if err = w.appendParticipants(ctx, registered, ids); err != nil {
-			return err
+	tx := len(registered) > 0 && len(rows) > 0
+	if tx {
+		if _, err = w.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+			return fmt.Errorf("writer: begin: %w", err)
 		}
-		return w.appendResponses(ctx, rows, keys)
+		defer func() {
+			if err != nil {
+				_, _ = w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			}
+		}()
 	}
-	if _, err = w.conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("writer: begin: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_, _ = w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		}
-	}()
 	if err = w.appendParticipants(ctx, registered, ids); err != nil {
 		return err
 	}
-	if err = w.appendResponses(ctx, rows, keys); err != nil {
+	if err = w.responses.insert(ctx, rows, keys); err != nil {
 		return err
 	}
-	if _, err = w.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return fmt.Errorf("writer: commit: %w", err)
+	if tx {
+		if _, err = w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+			return fmt.Errorf("writer: commit: %w", err)
+		}
 	}
 	return nil
 }

@@ -59,9 +59,12 @@ func prepareResponseInsert(ctx context.Context, conn *sql.Conn, l layout) (*resp
 	return &responseInsert{src: src, stmt: stmt}, nil
 }
 
-// insert stores rows, giving each its key; in autocommit mode it is its own durable
-// transaction.
+// insert stores rows, giving each its key (none: nothing to do); in autocommit mode it is its own
+// durable transaction.
 func (ri *responseInsert) insert(ctx context.Context, rows []responseRow, keys []int64) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	ri.src.rows, ri.src.keys = rows, keys
 	defer func() { ri.src.rows, ri.src.keys = nil, nil }()
 	res, err := ri.stmt.ExecContext(ctx)
