@@ -133,15 +133,12 @@ func (db *DB) Parallel(ctx context.Context) (release func()) {
 			timer = time.AfterFunc(t.grace, func() {
 				t.mu.Lock()
 				defer t.mu.Unlock()
-				if t.timer == timer { // not cancelled or replaced meanwhile
+				if t.timer == timer { // not cancelled meanwhile
 					t.timer = nil
 					_ = db.narrowLocked(context.Background())
 				}
 			})
-			if t.timer != nil {
-				t.timer.Stop()
-			}
-			t.timer = timer
+			t.timer = timer // none is pending: the Parallel that raised readers cancelled it
 		})
 	}
 }
