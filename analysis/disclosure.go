@@ -1,10 +1,5 @@
 package analysis
 
-import (
-	"cmp"
-	"slices"
-)
-
 // suppress applies INSTRUMENTS.md §6 to the rows of one measure (one row per scope, in the
 // order of scopes): a cell is shown only when its paired n reaches minCell, and within every
 // shown total (the programme, each modality, each region) the suppressed groups must together
@@ -113,15 +108,4 @@ func pool(measure string, rows []Row) PooledRow {
 		}
 	}
 	return out
-}
-
-var scopeOrder = map[string]int{"overall": 0, "group": 1, "modality": 2, "region": 3}
-
-// sortRows orders results: programme, groups, modalities, regions; by key; measures in the
-// order of MeasureIDs.
-func sortRows(rows []Row) {
-	slices.SortStableFunc(rows, func(a, b Row) int {
-		return cmp.Or(cmp.Compare(scopeOrder[a.Scope], scopeOrder[b.Scope]), cmp.Compare(a.Key, b.Key),
-			cmp.Compare(slices.Index(MeasureIDs, a.Measure), slices.Index(MeasureIDs, b.Measure)))
-	})
 }

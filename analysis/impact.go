@@ -158,7 +158,7 @@ func Analyse(ctx context.Context, db *ingest.DB, set *instrument.Set, o Options)
 	}
 	wg.Wait()
 	// Scopes are in result order (programme, groups, modalities, regions, each by key), so
-	// interleaving the measures gives the order of sortRows without sorting.
+	// interleaving the measures gives the result order (scope, key, MeasureIDs) without sorting.
 	res.Results = make([]Row, 0, len(scopes)*len(ms))
 	for si := range scopes {
 		for mi := range ms {

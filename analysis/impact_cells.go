@@ -5,8 +5,6 @@ import (
 	"slices"
 )
 
-type cellKey struct{ scope, key, measure string }
-
 // cell holds the aggregates for one measure in one scope, before any statistic. Everything but
 // the ranks merges exactly across groups, so larger scopes are built from group cells.
 type cell struct {

@@ -162,6 +162,9 @@ func TestAnalyseMatchesReference(t *testing.T) {
 	}
 }
 
+// cellKey names one row of the results: a scope, its key and a measure.
+type cellKey struct{ scope, key, measure string }
+
 type refRow struct {
 	nPre, nPost int
 	ReferenceResult

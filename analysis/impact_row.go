@@ -5,9 +5,6 @@ package analysis
 // changes); the values themselves are the unrounded ones.
 func buildRow(sc scopeRef, m Measure, c *cell) Row {
 	r := Row{Scope: sc.scope, Key: sc.key, Measure: m.ID, HasCutoff: m.Cutoff != nil}
-	if c == nil {
-		c = &cell{}
-	}
 	r.NPre, r.NPost, r.NPaired = c.nPre, c.nPost, c.d.n
 	n := c.d.n
 	if n == 0 {
