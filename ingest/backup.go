@@ -135,14 +135,12 @@ var ErrTargetExists = errors.New("the target database exists")
 // rename, so a failure at any step leaves the old target as it was. A stale write-ahead log of
 // the old target is removed: replayed onto the restored file, it would corrupt it.
 func Restore(ctx context.Context, src, target string, force bool) error {
-	want, err := digestFile(ctx, src)
+	want, v, err := readBackup(ctx, src)
 	if err != nil {
 		return fmt.Errorf("restore: read backup %s: %w", src, err)
 	}
 	// A backup from a newer peerpulse would replace the target and then refuse to open.
-	if v, err := fileVersion(ctx, src); err != nil {
-		return fmt.Errorf("restore: read backup %s: %w", src, err)
-	} else if v > SchemaVersion() {
+	if v > SchemaVersion() {
 		return fmt.Errorf("%w: the backup %s is at schema version %d, this binary knows %d", ErrSchemaTooNew, src, v, SchemaVersion())
 	}
 	if _, err := os.Stat(target); err == nil {
@@ -277,18 +275,23 @@ func digest(ctx context.Context, pool *sql.DB) (Digests, error) {
 	return out, nil
 }
 
-// fileVersion reads a file's schema version without migrating it.
-func fileVersion(ctx context.Context, path string) (int, error) {
+// readBackup reads a backup's table digests and schema version, opening it once, without
+// migrating it.
+func readBackup(ctx context.Context, path string) (Digests, int, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, 0, err
+	}
 	raw, err := openRaw(ctx, path, true)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	defer raw.Close()
-	var v sql.NullInt64
-	if err := raw.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
+	d, err := digest(ctx, raw)
+	if err != nil {
+		return nil, 0, err
 	}
-	return int(v.Int64), nil
+	v, err := (&DB{sql: raw, path: path}).version(ctx)
+	return d, v, err
 }
 
 // openRaw opens a DuckDB file without migrating it, for checks of files that are not (yet) the
