@@ -100,9 +100,10 @@ func (db *DB) ExportParquet(ctx context.Context, dir string) (ExportManifest, er
 	for _, id := range db.layout.items {
 		fmt.Fprintf(&items, "CAST(r.answers ->> %s AS UTINYINT) AS %s, ", sqlString("$."+id), sqlIdent(id))
 	}
+	fill := strings.NewReplacer("{{salt}}", salt, "{{items}}", items.String())
 	for _, t := range exportTables {
 		path := filepath.Join(dir, t.file)
-		q := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", strings.NewReplacer("{{salt}}", salt, "{{items}}", items.String()).Replace(t.query), sqlString(path))
+		q := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", fill.Replace(t.query), sqlString(path))
 		res, err := conn.ExecContext(ctx, q)
 		if err != nil {
 			return m, fmt.Errorf("export %s: %w", t.file, err)
