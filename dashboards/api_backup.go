@@ -18,7 +18,7 @@ const backupTimeout = 10 * time.Minute
 // apiBackup is GET /api/v1/backup: a consistent snapshot of the database, taken while the
 // service keeps writing, sent as a DuckDB file. The server holds the file's lock, so
 // `peerpulse backup` and `peerpulse export` ask it for this; only they hold the CLI token.
-func (h *handler) apiBackup(c *fiber.Ctx) error {
+func (h *handler) apiBackup(c *fiber.Ctx) (err error) {
 	dir, err := os.MkdirTemp(filepath.Dir(h.DB.Path()), ".backup-")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -35,22 +35,25 @@ func (h *handler) apiBackup(c *fiber.Ctx) error {
 		os.RemoveAll(dir)
 		return fmt.Errorf("backup: %w", err)
 	}
+	// The response closes the stream once sent, which removes the temporary copy.
+	snap := &removeOnClose{File: f, dir: dir}
+	defer func() {
+		if err != nil {
+			snap.Close()
+		}
+	}()
 	info, err := f.Stat()
 	if err != nil {
-		f.Close()
-		os.RemoveAll(dir)
 		return fmt.Errorf("backup: %w", err)
 	}
 	// Who took a copy of everyone's answers, and when, is on the record.
-	if err := h.DB.Audit(ctx, ingest.AuditEntry{Actor: "cli", Action: "backup", Detail: map[string]any{"bytes": info.Size()}}); err != nil {
-		f.Close()
-		os.RemoveAll(dir)
+	if err = h.DB.Audit(ctx, ingest.AuditEntry{Actor: "cli", Action: "backup", Detail: map[string]any{"bytes": info.Size()}}); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/octet-stream")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="snapshot.duckdb"`)
-	// The response closes the stream once sent, which removes the temporary copy.
-	return c.SendStream(&removeOnClose{File: f, dir: dir}, int(info.Size()))
+	if err = sendAttachment(c, snap, "application/octet-stream", "snapshot.duckdb"); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
 }
 
 // removeOnClose is a file that removes its folder when closed.

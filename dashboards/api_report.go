@@ -3,6 +3,8 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -31,7 +33,7 @@ func (h *handler) report(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error { return h.sendReport(c, kind) }
 }
 
-func (h *handler) sendReport(c *fiber.Ctx, kind string) error {
+func (h *handler) sendReport(c *fiber.Ctx, kind string) (err error) {
 	floor := h.minCellFor(viewer(c))
 	write := workbook.Evaluator
 	switch kind {
@@ -62,25 +64,44 @@ func (h *handler) sendReport(c *fiber.Ctx, kind string) error {
 	}
 	// Unlinked at once: the open file lives until the response has been sent and closes it.
 	os.Remove(tmp.Name())
-	if err := write(ctx, tmp, h.DB, h.Instruments, o); err != nil {
-		tmp.Close()
+	defer func() {
+		if err != nil {
+			tmp.Close()
+		}
+	}()
+	if err = write(ctx, tmp, h.DB, h.Instruments, o); err != nil {
 		return err
 	}
 	err = h.audit(c, "report.export", kind+".xlsx", map[string]any{"comparison": o.Comparison, "min_cell": o.MinCell, "modality": o.Filter.Modality,
 		"region": o.Filter.Region, "profession": o.Filter.Profession, "responses": o.Responses})
 	if err != nil {
-		tmp.Close()
 		return err
 	}
-	size, err := tmp.Seek(0, 2)
-	if err == nil {
-		_, err = tmp.Seek(0, 0)
-	}
-	if err != nil {
-		tmp.Close()
+	if err = sendAttachment(c, tmp, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", kind+".xlsx"); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+kind+`.xlsx"`)
-	return c.SendStream(tmp, int(size))
+	return nil
+}
+
+// attachment is a file to send whole: an *os.File, or one that cleans up after itself when
+// the response closes it.
+type attachment interface {
+	io.ReadSeekCloser
+	Stat() (fs.FileInfo, error)
+}
+
+// sendAttachment streams f from its start as a download called name. The response closes f once
+// sent; the caller closes it only when this returns an error, which it does before setting any
+// header.
+func sendAttachment(c *fiber.Ctx, f attachment, contentType, name string) error {
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.SendStream(f, int(info.Size()))
 }
