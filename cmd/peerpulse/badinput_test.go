@@ -317,6 +317,20 @@ func runBinary(bin string, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// runExit runs bin like runBinary and returns its exit code instead of the error, for tests
+// that check the code; a binary that could not be run at all fails the test.
+func runExit(t *testing.T, bin string, args ...string) (string, int) {
+	t.Helper()
+	out, err := runBinary(bin, args...)
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out, code
+}
+
 // sendLarge sends a body larger than the server takes over a raw connection, reading the
 // answer while the body is still being written: the server answers as soon as it sees the
 // length, and closes the connection, which makes a normal client fail on its write instead of

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,15 +20,7 @@ func TestImportCommand(t *testing.T) {
 	valid := []string{"--groups", filepath.Join(fixtures, "valid", "groups.csv"), "--sessions", filepath.Join(fixtures, "valid", "sessions.csv"),
 		"--attendance", filepath.Join(fixtures, "valid", "attendance.csv"), "--responses", filepath.Join(fixtures, "valid", "responses.csv")}
 	run := func(args ...string) (string, int) {
-		cmd := exec.Command(bin, append([]string{"import", "--db", db}, args...)...)
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return string(out), code
+		return runExit(t, bin, append([]string{"import", "--db", db}, args...)...)
 	}
 	if out, code := run(valid[:2]...); code != 0 || !strings.Contains(out, "3 new") {
 		t.Fatalf("groups: exit %d\n%s", code, out)

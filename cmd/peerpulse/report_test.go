@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -31,14 +28,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	run := func(args ...string) (string, int) {
-		out, err := exec.Command(bin, append([]string{"report", "--db", db}, args...)...).CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return string(out), code
+		return runExit(t, bin, append([]string{"report", "--db", db}, args...)...)
 	}
 	sheets := func(path string) []string {
 		t.Helper()
@@ -88,28 +78,12 @@ func TestReportCommand(t *testing.T) {
 	}
 
 	// While the server holds the file, report asks it.
-	addr := freeAddr(t)
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", addr)
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if code, _ := get(t, "http://"+addr+"/readyz"); code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 30s\n%s", stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	srv := startServer(t, bin, db)
+	addr := strings.TrimPrefix(srv.base, "http://")
 	online := filepath.Join(dir, "online.xlsx")
 	out, code := run("--addr", addr, "--kind", "evaluator", "--responses", "--modality", "balint", "--min-cell", "6", "--out", online)
 	if code != 0 {
-		t.Fatalf("report through the server: exit %d\n%s\n%s", code, out, stderr.String())
+		t.Fatalf("report through the server: exit %d\n%s\n%s", code, out, srv.stderr.String())
 	}
 	if got := sheets(online); !slices.Equal(got, evaluator) {
 		t.Fatalf("sheets through the server %q", got)
@@ -130,10 +104,10 @@ func TestReportCommand(t *testing.T) {
 		!strings.Contains(strings.Join(rowsOf(t, filepath.Join(dir, "f2.xlsx"), "Methods")[9], " "), "10 people") {
 		t.Fatalf("the server must keep the funder threshold: exit %d\n%s", code, out)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	<-srv.exited
 	// Each workbook the server made is in the audit log; reading the file needs no server.
 	store, err := ingest.Open(context.Background(), db, ingest.Options{ReadOnly: true})
 	if err != nil {

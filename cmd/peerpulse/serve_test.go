@@ -23,16 +23,12 @@ import (
 	"github.com/peerpulse/peerpulse/ingest"
 )
 
-// binary builds peerpulse once per test run, so the tests exercise the real process: flags,
-// signals, exit codes and the file left on disk.
+// binary is the peerpulse binary, so the tests exercise the real process: flags, signals, exit
+// codes and the file left on disk. It is sharedBinary: linking the cgo binary once per run,
+// not once per test, saves the tests most of their build time.
 func binary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "peerpulse")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return sharedBinary(t)
 }
 
 func freeAddr(t *testing.T) string {

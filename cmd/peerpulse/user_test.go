@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestUserCommand creates, lists, re-passwords and disables accounts with the built binary,
@@ -53,22 +52,7 @@ func TestUserCommand(t *testing.T) {
 	}
 
 	// While a server holds the file, the change goes through it.
-	addr := freeAddr(t)
-	srv := exec.Command(bin, "serve", "--db", db, "--addr", addr)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if code, _ := get(t, "http://"+addr+"/readyz"); code == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server not ready")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	addr := strings.TrimPrefix(startServer(t, bin, db).base, "http://")
 	if out, err := run("server password 123\n", "add", "--db", db, "--addr", addr, "--email", "admin@example.nhs.uk", "--role", "admin"); err != nil ||
 		!strings.Contains(out, "Added admin@example.nhs.uk as admin") {
 		t.Fatalf("add through the server: %v\n%s", err, out)
