@@ -27,6 +27,13 @@ func CronbachAlpha(rows [][]float64) (float64, bool) {
 	if totalVar == 0 {
 		return 0, false
 	}
+	return alphaFrom(k, itemVar, totalVar), true
+}
+
+// alphaFrom is Cronbach's α from k items, the sum of their variances and the variance of their
+// total. CronbachAlpha, the reliability behind RCI and the data-quality view all use it, so the
+// three agree to the bit.
+func alphaFrom(k int, itemVar, totalVar float64) float64 {
 	kf := float64(k)
-	return kf / (kf - 1) * (1 - itemVar/totalVar), true
+	return kf / (kf - 1) * (1 - itemVar/totalVar)
 }

@@ -25,8 +25,9 @@ type cell struct {
 	sx, sy, sxx, syy, sxy float64
 }
 
-// moments are a count, mean and sum of squared deviations (M2), combined by Chan's formula so
-// that merging groups loses no precision to cancellation.
+// moments are a count, mean and sum of squared deviations (M2): taken one value at a time by
+// Welford's update (add), and combined by Chan's formula (merge) so that merging groups loses
+// no precision to cancellation.
 type moments struct {
 	n        int
 	mean, m2 float64
@@ -44,12 +45,26 @@ func (a moments) merge(b moments) moments {
 	return moments{n: n, mean: a.mean + delta*float64(b.n)/float64(n), m2: a.m2 + b.m2 + delta*delta*float64(a.n)*float64(b.n)/float64(n)}
 }
 
-// sd is the sample SD (ddof 1); not valid below two values.
-func (m moments) sd() (float64, bool) {
+// add takes one more value in by Welford's update.
+func (m *moments) add(x float64) {
+	m.n++
+	d := x - m.mean
+	m.mean += d / float64(m.n)
+	m.m2 += d * (x - m.mean)
+}
+
+// variance is the sample variance (ddof 1); not valid below two values.
+func (m moments) variance() (float64, bool) {
 	if m.n < 2 {
 		return 0, false
 	}
-	return math.Sqrt(m.m2 / float64(m.n-1)), true
+	return m.m2 / float64(m.n-1), true
+}
+
+// sd is the sample SD (ddof 1); not valid below two values.
+func (m moments) sd() (float64, bool) {
+	v, ok := m.variance()
+	return math.Sqrt(v), ok
 }
 
 // merge adds a group's aggregates, except its ranks, into a larger scope's.

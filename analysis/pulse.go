@@ -53,20 +53,17 @@ func Pulse(ctx context.Context, db *ingest.DB, set *instrument.Set, group string
 	floor := max(minCell, PulseMinRespondents)
 	var cols []string
 	for _, it := range in.Items {
-		var pts, top []string
-		for code := 1; code <= it.Options.Len(); code++ {
-			p, err := it.Points(code)
-			if err != nil {
-				return nil, err
-			}
-			pts = append(pts, strconv.FormatFloat(p, 'g', -1, 64))
+		pts, err := itemPoints(&it)
+		if err != nil {
+			return nil, err
 		}
+		var top []string
 		for code := max(1, it.Options.Len()-1); code <= it.Options.Len(); code++ {
 			top = append(top, strconv.Itoa(code))
 		}
 		code := fmt.Sprintf("TRY_CAST(json_extract_string(r.answers, '$.%s') AS INTEGER)", it.ID)
-		cols = append(cols, fmt.Sprintf("count(%[1]s), avg(list_extract([%[2]s]::DOUBLE[], %[1]s)), avg(CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s IN (%[3]s) THEN 1.0 ELSE 0.0 END)",
-			code, strings.Join(pts, ", "), strings.Join(top, ", ")))
+		cols = append(cols, fmt.Sprintf("count(%[1]s), avg(list_extract(%[2]s, %[1]s)), avg(CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s IN (%[3]s) THEN 1.0 ELSE 0.0 END)",
+			code, doubleList(pts), strings.Join(top, ", ")))
 	}
 	comment := "NULL::VARCHAR[]"
 	if withComments && len(in.TextFields) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/peerpulse/peerpulse/ingest"
@@ -140,15 +139,11 @@ func (q *Quality) readAlpha(ctx context.Context, db *ingest.DB, set *instrument.
 				continue
 			}
 			seen[it.ID] = true
-			var list []string
-			for code := 1; code <= it.Options.Len(); code++ {
-				p, err := it.Points(code)
-				if err != nil {
-					return err
-				}
-				list = append(list, strconv.FormatFloat(p, 'g', -1, 64))
+			pts, err := itemPoints(it)
+			if err != nil {
+				return err
 			}
-			points = append(points, fmt.Sprintf("list_extract([%s]::DOUBLE[], a.%s) AS p_%s", strings.Join(list, ", "), it.ID, it.ID))
+			points = append(points, fmt.Sprintf("list_extract(%s, a.%s) AS p_%s", doubleList(pts), it.ID, it.ID))
 		}
 		cond := strings.Join(complete, " AND ")
 		for _, item := range items {
@@ -175,7 +170,7 @@ SELECT %s FROM (SELECT %s FROM pre)`, countedCTE(ms, "r.answers"), strings.Join(
 		if !r.Suppressed {
 			r.Complete = count(n[i])
 			ok := k >= 2 && n[i] >= 2 && itemVar[i].Valid && totalVar[i].Valid && totalVar[i].Float64 > 0
-			r.Alpha = num(float64(k)/float64(k-1)*(1-itemVar[i].Float64/totalVar[i].Float64), ok)
+			r.Alpha = num(alphaFrom(k, itemVar[i].Float64, totalVar[i].Float64), ok)
 		}
 		q.Reliability = append(q.Reliability, r)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/peerpulse/peerpulse/surveys/instrument"
 )
@@ -23,13 +24,9 @@ func newItemTable(set *instrument.Set) (*itemTable, error) {
 			if _, dup := t.index[it.ID]; dup {
 				continue
 			}
-			pts := make([]float64, it.Options.Len())
-			for code := range pts {
-				p, err := it.Points(code + 1)
-				if err != nil {
-					return nil, err
-				}
-				pts[code] = p
+			pts, err := itemPoints(&it)
+			if err != nil {
+				return nil, err
 			}
 			t.index[it.ID] = len(t.ids)
 			t.ids = append(t.ids, it.ID)
@@ -37,6 +34,28 @@ func newItemTable(set *instrument.Set) (*itemTable, error) {
 		}
 	}
 	return t, nil
+}
+
+// itemPoints are an item's points per code (after reversal): [code-1].
+func itemPoints(it *instrument.Item) ([]float64, error) {
+	pts := make([]float64, it.Options.Len())
+	for code := range pts {
+		p, err := it.Points(code + 1)
+		if err != nil {
+			return nil, err
+		}
+		pts[code] = p
+	}
+	return pts, nil
+}
+
+// doubleList writes points as a DuckDB DOUBLE[] literal, for list_extract by answer code.
+func doubleList(pts []float64) string {
+	list := make([]string, len(pts))
+	for i, p := range pts {
+		list[i] = strconv.FormatFloat(p, 'g', -1, 64)
+	}
+	return "[" + strings.Join(list, ", ") + "]::DOUBLE[]"
 }
 
 // parseAnswers sets codes[i] to the code answered for item i of the table, 0 when not
@@ -126,27 +145,6 @@ func (t *itemTable) parseFast(doc string, codes []int) bool {
 	}
 }
 
-// welford accumulates a count, mean and sum of squared deviations one value at a time.
-type welford struct {
-	n        int
-	mean, m2 float64
-}
-
-func (w *welford) add(x float64) {
-	w.n++
-	d := x - w.mean
-	w.mean += d / float64(w.n)
-	w.m2 += d * (x - w.mean)
-}
-
-// variance is the sample variance (ddof 1); false below two values.
-func (w *welford) variance() (float64, bool) {
-	if w.n < 2 {
-		return 0, false
-	}
-	return w.m2 / float64(w.n-1), true
-}
-
 // reliabilityAcc gathers, over the counted pre responses of the whole programme (unfiltered),
 // each measure's baseline scores and, over the responses that answered every item of the
 // measure, the variance of each item's points and of their total (INSTRUMENTS.md §5).
@@ -155,19 +153,19 @@ type reliabilityAcc struct {
 	measure [][]int // per measure, its items as indexes into the table
 	codes   []int
 	pts     []float64
-	sd1     []welford
-	item    [][]welford // [measure][item of the measure]
-	total   []welford
+	sd1     []moments
+	item    [][]moments // [measure][item of the measure]
+	total   []moments
 }
 
 func newReliabilityAcc(t *itemTable, ms []Measure) *reliabilityAcc {
-	a := &reliabilityAcc{items: t, codes: make([]int, len(t.ids)), sd1: make([]welford, len(ms)),
-		item: make([][]welford, len(ms)), total: make([]welford, len(ms)), measure: make([][]int, len(ms))}
+	a := &reliabilityAcc{items: t, codes: make([]int, len(t.ids)), sd1: make([]moments, len(ms)),
+		item: make([][]moments, len(ms)), total: make([]moments, len(ms)), measure: make([][]int, len(ms))}
 	for mi, m := range ms {
 		for _, it := range m.Items {
 			a.measure[mi] = append(a.measure[mi], t.index[it.ID])
 		}
-		a.item[mi] = make([]welford, len(m.Items))
+		a.item[mi] = make([]moments, len(m.Items))
 	}
 	return a
 }
@@ -211,9 +209,9 @@ func (a *reliabilityAcc) result(ms []Measure, overrides map[string]RCIOverride) 
 	out := make([]measureReliability, len(ms))
 	for mi, m := range ms {
 		var r measureReliability
-		sd1, sdOK := a.sd1[mi].variance()
+		sd1, sdOK := a.sd1[mi].sd()
 		if sdOK {
-			r.sd1 = math.Sqrt(sd1)
+			r.sd1 = sd1
 		}
 		k := len(a.measure[mi])
 		totalVar, totalOK := a.total[mi].variance()
@@ -224,7 +222,7 @@ func (a *reliabilityAcc) result(ms []Measure, overrides map[string]RCIOverride) 
 				v, _ := a.item[mi][j].variance()
 				itemVar += v
 			}
-			r.alpha = float64(k) / float64(k-1) * (1 - itemVar/totalVar)
+			r.alpha = alphaFrom(k, itemVar, totalVar)
 		}
 		if o, ok := overrides[m.ID]; ok {
 			if o.SD1 != nil {
