@@ -38,7 +38,7 @@ func main() {
 	out := flag.String("out", filepath.Join(os.TempDir(), "peerpulse-bench", "bench.xlsx"), "where each run writes its workbook")
 	runs := flag.Int("runs", 3, "runs of each program, alternating; medians are reported")
 	memory := flag.String("db-memory-limit", "64MB", "DuckDB memory limit for both programs (64MB is peerpulse report's own default)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of a bare run to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process to this file: the run itself with -mode bare; with -mode compare only the parent, not the measured runs")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -78,10 +78,9 @@ func open(ctx context.Context, path, memory string) (*ingest.DB, *instrument.Set
 
 // run is one measured process.
 type run struct {
-	mode      string
 	wall, cpu time.Duration // cpu: user + system
 	rssKB     int
-	rows, out int64
+	out       int64
 }
 
 var (
@@ -102,7 +101,7 @@ func measure(self, peerpulse, mode, db, out, memory string) (run, error) {
 	if err := cmd.Run(); err != nil {
 		return run{}, fmt.Errorf("%s: %w\n%s", mode, err, stderr.String())
 	}
-	r := run{mode: mode}
+	var r run
 	m := rssLine.FindStringSubmatch(stderr.String())
 	w := wallLine.FindStringSubmatch(stderr.String())
 	if m == nil || w == nil {
