@@ -56,12 +56,20 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 	if err != nil {
 		return err
 	}
-	// server opens a demo database of its own and serves the endpoint with the writer w makes.
-	server := func(name string, w func(*ingest.DB) (surveys.Writer, error)) (variant, error) {
+	var closers []func() error
+	defer func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			_ = closers[i]()
+		}
+	}()
+	// server opens a demo database of its own and serves the endpoint on it: with the write
+	// step off when o is nil, else with a durable writer made with o.
+	server := func(name string, o *ingest.WriterOptions) (variant, error) {
 		db, err := ingest.Open(ctx, filepath.Join(dir, fmt.Sprintf("bench-%d.duckdb", rand.Int())), ingest.Options{Threads: cfg.dbThreads})
 		if err != nil {
 			return variant{}, err
 		}
+		closers = append(closers, db.Close)
 		if _, err := demo.Write(ctx, db, set, demo.DefaultOptions(1)); err != nil {
 			return variant{}, err
 		}
@@ -69,67 +77,41 @@ func runSubmissions(out io.Writer, cfg loadConfig) error {
 		if err != nil {
 			return variant{}, err
 		}
-		writer, err := w(db)
-		if err != nil {
-			return variant{}, err
+		v := variant{name: name, tokens: tokens}
+		var writer surveys.Writer = discardWriter{}
+		if o != nil {
+			w, err := db.NewWriter(ctx, *o)
+			if err != nil {
+				return variant{}, err
+			}
+			closers = append(closers, w.Close)
+			writer, v.durable, v.writer = w, db, w
 		}
 		svc, err := surveys.NewService(ctx, db, set, writer)
 		if err != nil {
 			return variant{}, err
 		}
-		app := web.NewApp(web.Options{Logger: slog.New(slog.DiscardHandler)})
-		if err := surveys.Register(app, surveys.Deps{Service: svc}); err != nil {
+		v.app = web.NewApp(web.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err := surveys.Register(v.app, surveys.Deps{Service: svc}); err != nil {
 			return variant{}, err
 		}
-		v := variant{name: name, app: app, tokens: tokens}
-		if w, ok := writer.(*ingest.Writer); ok {
-			v.durable, v.writer = db, w
-		}
 		return v, nil
-	}
-	var closers []func() error
-	defer func() {
-		for i := len(closers) - 1; i >= 0; i-- {
-			_ = closers[i]()
-		}
-	}()
-	durable := func(o ingest.WriterOptions) func(*ingest.DB) (surveys.Writer, error) {
-		return func(db *ingest.DB) (surveys.Writer, error) {
-			closers = append(closers, db.Close)
-			w, err := db.NewWriter(ctx, o)
-			if err == nil {
-				closers = append(closers, w.Close)
-			}
-			return w, err
-		}
 	}
 	empty := fiber.New(fiber.Config{DisableStartupMessage: true})
 	empty.Post("/api/v1/responses", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusCreated) })
 	variants := []variant{{name: "empty Fiber handler", app: empty, tokens: []string{"unused"}}}
-	servers := []struct {
-		name   string
-		writer func(*ingest.DB) (surveys.Writer, error)
-	}{
-		{"endpoint, write step off", func(db *ingest.DB) (surveys.Writer, error) {
-			closers = append(closers, db.Close)
-			return discardWriter{}, nil
-		}},
-		{"endpoint, durable writes", durable(ingest.WriterOptions{})},
+	type spec struct {
+		name string
+		o    *ingest.WriterOptions // nil: the write step off
 	}
+	servers := []spec{{"endpoint, write step off", nil}, {"endpoint, durable writes", &ingest.WriterOptions{}}}
 	if cfg.ablate {
 		servers = append(servers,
-			struct {
-				name   string
-				writer func(*ingest.DB) (surveys.Writer, error)
-			}{"durable, each batch committed at once", durable(ingest.WriterOptions{MaxDelay: -1})},
-			struct {
-				name   string
-				writer func(*ingest.DB) (surveys.Writer, error)
-			}{"durable, DuckDB's threads kept", durable(ingest.WriterOptions{KeepThreads: true})},
-		)
+			spec{"durable, each batch committed at once", &ingest.WriterOptions{MaxDelay: -1}},
+			spec{"durable, DuckDB's threads kept", &ingest.WriterOptions{KeepThreads: true}})
 	}
 	for _, s := range servers {
-		v, err := server(s.name, s.writer)
+		v, err := server(s.name, s.o)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
