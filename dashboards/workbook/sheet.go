@@ -19,8 +19,10 @@ type sheet struct {
 	cols int // the widest row written
 }
 
-// newSheet adds (or, for the first, renames) a worksheet, sets its column widths and freezes
-// its top freeze rows (zero: none), which a stream writer accepts only before the first row.
+// newSheet adds (or, for the first, renames) a worksheet and turns on fit-to-page, which
+// printSetup's one-page-wide layout needs and which must precede the stream writer. It then sets
+// the column widths and freezes the top freeze rows (zero: none), which a stream writer accepts
+// only before the first row.
 func newSheet(f *excelize.File, st *styles, name string, widths []float64, freeze int) (*sheet, error) {
 	if f.SheetCount == 1 && f.GetSheetName(0) == "Sheet1" {
 		if err := f.SetSheetName("Sheet1", name); err != nil {
@@ -52,10 +54,13 @@ func newSheet(f *excelize.File, st *styles, name string, widths []float64, freez
 }
 
 // add writes the next row; nil cells are left empty.
-func (s *sheet) add(cells ...any) error {
+func (s *sheet) add(cells ...any) error { return s.addRow(cells) }
+
+// addRow writes the next row with the row options given, if any.
+func (s *sheet) addRow(cells []any, opts ...excelize.RowOpts) error {
 	s.row++
 	s.cols = max(s.cols, len(cells))
-	if err := s.sw.SetRow("A"+strconv.Itoa(s.row), cells); err != nil {
+	if err := s.sw.SetRow("A"+strconv.Itoa(s.row), cells, opts...); err != nil {
 		return fmt.Errorf("workbook: %s row %d: %w", s.name, s.row, err)
 	}
 	return nil
@@ -90,10 +95,8 @@ func (s *sheet) header(names ...string) (table, error) {
 	for i, v := range names {
 		cells[i] = excelize.Cell{StyleID: s.st.header, Value: v}
 	}
-	s.row++
-	s.cols = max(s.cols, len(cells))
-	if err := s.sw.SetRow("A"+strconv.Itoa(s.row), cells, excelize.RowOpts{Height: 27}); err != nil {
-		return table{}, fmt.Errorf("workbook: %s row %d: %w", s.name, s.row, err)
+	if err := s.addRow(cells, excelize.RowOpts{Height: 27}); err != nil {
+		return table{}, err
 	}
 	return table{headerRow: s.row, lastRow: s.row, cols: len(names)}, nil
 }
