@@ -33,15 +33,8 @@ func BenchmarkAppenderWidth(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer conn.Close()
-			var defs, names []string
-			row := make([]driver.Value, tc.appended)
-			for i := range tc.table {
-				kind := []string{"DOUBLE", "INTEGER", "VARCHAR"}[i%3]
-				defs, names = append(defs, fmt.Sprintf("c%d %s", i, kind)), append(names, fmt.Sprintf("c%d", i))
-				if i < tc.appended {
-					row[i] = []driver.Value{float64(i), int32(i), "a text value"}[i%3]
-				}
-			}
+			defs, names, row, _ := benchColumns(tc.table)
+			row = row[:tc.appended]
 			if _, err := conn.(driver.ExecerContext).ExecContext(ctx, "CREATE TABLE t ("+strings.Join(defs, ", ")+")", nil); err != nil {
 				b.Fatal(err)
 			}

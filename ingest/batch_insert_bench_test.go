@@ -12,6 +12,18 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
+// benchColumns describes a benchmark table of n columns, a third each DOUBLE, INTEGER and
+// VARCHAR: their definitions, names, one row of values and the table function's types.
+func benchColumns(n int) (defs, names []string, row []driver.Value, types []duckdb.Type) {
+	for i := range n {
+		defs = append(defs, fmt.Sprintf("c%d %s", i, []string{"DOUBLE", "INTEGER", "VARCHAR"}[i%3]))
+		names = append(names, fmt.Sprintf("c%d", i))
+		row = append(row, []driver.Value{float64(i), int32(i), "a text value"}[i%3])
+		types = append(types, []duckdb.Type{duckdb.TYPE_DOUBLE, duckdb.TYPE_INTEGER, duckdb.TYPE_VARCHAR}[i%3])
+	}
+	return defs, names, row, types
+}
+
 // genericSource is a table function yielding the same batch of rows on every execution.
 type genericSource struct {
 	types []duckdb.Type
@@ -109,14 +121,7 @@ func BenchmarkBatchInsert(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer conn.Close()
-			var defs []string
-			var row []driver.Value
-			var types []duckdb.Type
-			for i := range columns {
-				defs = append(defs, fmt.Sprintf("c%d %s", i, []string{"DOUBLE", "INTEGER", "VARCHAR"}[i%3]))
-				row = append(row, []driver.Value{float64(i), int32(i), "a text value"}[i%3])
-				types = append(types, []duckdb.Type{duckdb.TYPE_DOUBLE, duckdb.TYPE_INTEGER, duckdb.TYPE_VARCHAR}[i%3])
-			}
+			defs, _, row, types := benchColumns(columns)
 			if _, err := conn.ExecContext(ctx, "CREATE TABLE t ("+strings.Join(defs, ", ")+")"); err != nil {
 				b.Fatal(err)
 			}
