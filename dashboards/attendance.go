@@ -14,7 +14,6 @@ import (
 type attendancePage struct {
 	Session   ingest.SessionRecord
 	Attendees []ingest.Attendee
-	Errors    web.FieldErrors
 }
 
 // attendanceShow is GET /console/groups/:group/sessions/:no/attendance: tick the participant

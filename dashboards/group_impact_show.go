@@ -26,7 +26,6 @@ type groupImpactPage struct {
 	Query     string
 	Figures   []charts.Figure
 	Pulse     []pulseView
-	Suppress  string // why the impact is not shown, when it is not
 	PulseNote string
 }
 
@@ -74,7 +73,7 @@ func (h *handler) groupImpactShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := newImpactView(res, nil, measureMetas(h.Instruments), true)
+	v := newImpactView(res, measureMetas(h.Instruments), true)
 	p := groupImpactPage{Group: recs[0], Modality: modalityWords(recs[0].Modality), MinCell: minCell}
 	if comparison != "pre-post" {
 		p.Query = "?comparison=" + comparison

@@ -56,7 +56,7 @@ func (v *impactView) doseFigure() (charts.Figure, error) {
 	var cats []string
 	change := charts.Series{Name: "Mean change"}
 	drawn := false
-	for _, b := range v.spread.Dose {
+	for _, b := range v.res.Spread.Dose {
 		if b.Measure != m.ID {
 			continue
 		}

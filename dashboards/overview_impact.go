@@ -38,14 +38,13 @@ func measureMetas(set *instrument.Set) []measureMeta {
 // impactView is the engine's output for one set of filters, indexed for the figures.
 type impactView struct {
 	res       *analysis.Results
-	spread    *analysis.Spread
 	measures  []measureMeta
 	evaluator bool // may see groups
 	rows      map[string]analysis.Row
 }
 
-func newImpactView(res *analysis.Results, spread *analysis.Spread, ms []measureMeta, evaluator bool) *impactView {
-	v := &impactView{res: res, spread: spread, measures: ms, evaluator: evaluator, rows: map[string]analysis.Row{}}
+func newImpactView(res *analysis.Results, ms []measureMeta, evaluator bool) *impactView {
+	v := &impactView{res: res, measures: ms, evaluator: evaluator, rows: map[string]analysis.Row{}}
 	for _, r := range res.Results {
 		v.rows[r.Scope+"/"+r.Key+"/"+r.Measure] = r
 	}
@@ -218,7 +217,7 @@ func (v *impactView) spreadFigure(burnout bool) (charts.Figure, error) {
 		Head: []string{"Measure and time", "Paired n", "10th percentile", "Lower quartile", "Median", "Upper quartile", "90th percentile"}}
 	var cats []string
 	before, after := charts.BoxSeries{Name: "Before"}, charts.BoxSeries{Name: "After"}
-	for _, s := range v.spread.Measures {
+	for _, s := range v.res.Spread.Measures {
 		m := v.measure(s.Measure)
 		if m.HigherIsWorse != burnout {
 			continue

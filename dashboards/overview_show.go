@@ -72,7 +72,7 @@ func (h *handler) impact(f filters, minCell int, evaluator bool) (*impactView, e
 	if err != nil {
 		return nil, fmt.Errorf("overview: %w", err)
 	}
-	return newImpactView(res, res.Spread, measureMetas(h.Instruments), evaluator), nil
+	return newImpactView(res, measureMetas(h.Instruments), evaluator), nil
 }
 
 // build makes one figure.
