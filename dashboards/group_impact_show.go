@@ -78,17 +78,13 @@ func (h *handler) groupImpactShow(c *fiber.Ctx) error {
 	if comparison != "pre-post" {
 		p.Query = "?comparison=" + comparison
 	}
-	figs := []func() (charts.Figure, error){
+	p.Figures, err = figures(
 		func() (charts.Figure, error) { return v.groupDeliveryFigure(code, sessions) },
 		func() (charts.Figure, error) { return v.groupImpactFigure(code) },
 		func() (charts.Figure, error) { return pulseFigure(code, pulse, minCell) },
-	}
-	for _, build := range figs {
-		f, err := build()
-		if err != nil {
-			return err
-		}
-		p.Figures = append(p.Figures, f)
+	)
+	if err != nil {
+		return err
 	}
 	for _, s := range pulse {
 		p.Pulse = append(p.Pulse, pulseView{SessionNo: s.SessionNo, Date: s.Date.Format("2 Jan 2006"), Shown: !s.Suppressed, Comments: s.Comments})

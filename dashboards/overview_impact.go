@@ -80,15 +80,24 @@ func (v *impactView) suppressedRow(label charts.Cell, columns int) []charts.Cell
 	return row
 }
 
+// improvedCount is the number reliably improved, recovered included (the engine counts each
+// person in one category only). r.RCIImproved must be set.
+func improvedCount(r analysis.Row) int {
+	n := *r.RCIImproved
+	if r.RCIRecovered != nil {
+		n += *r.RCIRecovered
+	}
+	return n
+}
+
 // improvedShare is the share of the paired sample with a reliable improvement (recovered
 // included: the categories are exclusive), with its ref as a ratio of the engine's counts.
 func improvedShare(r analysis.Row) charts.Cell {
 	if r.RCIImproved == nil {
 		return charts.Text(notEstimable)
 	}
-	n, ref := *r.RCIImproved, rowRef(r, "rci_improved")
+	n, ref := improvedCount(r), rowRef(r, "rci_improved")
 	if r.RCIRecovered != nil {
-		n += *r.RCIRecovered
 		ref += "+" + rowRef(r, "rci_recovered")
 	}
 	c := shareCell(ratio(n, r.NPaired), ref+"÷"+rowRef(r, "n_paired"))
@@ -131,12 +140,8 @@ func (v *impactView) impactFigure() (charts.Figure, error) {
 		if r.RCIImproved == nil || r.NPaired == 0 {
 			continue
 		}
-		up := *r.RCIImproved
-		if r.RCIRecovered != nil {
-			up += *r.RCIRecovered
-		}
 		cats = append(cats, m.Title+" ("+m.BetterWhen()+")")
-		improved.Values = append(improved.Values, pct(ratio(up, r.NPaired)))
+		improved.Values = append(improved.Values, pct(ratio(improvedCount(r), r.NPaired)))
 		same.Values = append(same.Values, pct(ratio(*r.RCINoChange, r.NPaired)))
 		worse.Values = append(worse.Values, pct(ratio(*r.RCIDeteriorated, r.NPaired)))
 	}
@@ -166,11 +171,7 @@ func (v *impactView) headlineSentence() string {
 	s := fmt.Sprintf("%s (%s) changed by %s points on average (95%% CI %s to %s) among %d people who answered both times",
 		m.Title, m.BetterWhen(), fmtNum(*r.MeanChange, 1), fmtNum(*r.CILow, 1), fmtNum(*r.CIHigh, 1), r.NPaired)
 	if r.RCIImproved != nil {
-		up := *r.RCIImproved
-		if r.RCIRecovered != nil {
-			up += *r.RCIRecovered
-		}
-		s += fmt.Sprintf("; %s reliably improved", fmtNum(float64(up)/float64(r.NPaired)*100, 0)+"%")
+		s += fmt.Sprintf("; %s reliably improved", fmtNum(float64(improvedCount(r))/float64(r.NPaired)*100, 0)+"%")
 	}
 	return s + "."
 }

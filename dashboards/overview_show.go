@@ -78,6 +78,19 @@ func (h *handler) impact(f filters, minCell int, evaluator bool) (*impactView, e
 // build makes one figure.
 type build func() (charts.Figure, error)
 
+// figures builds each figure in order, stopping at the first error.
+func figures(builds ...build) ([]charts.Figure, error) {
+	var out []charts.Figure
+	for _, b := range builds {
+		fig, err := b()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fig)
+	}
+	return out, nil
+}
+
 // overview builds the page's figures in reading order.
 func (v *impactView) overview() (overviewPage, error) {
 	p := overviewPage{MinCell: v.res.MinCell, Evaluator: v.evaluator, KPIs: v.kpis()}
@@ -95,15 +108,11 @@ func (v *impactView) overview() (overviewPage, error) {
 			[]build{v.nationalFigure}},
 	}
 	for _, s := range plan {
-		sec := section{Heading: s.heading, Lede: s.lede}
-		for _, b := range s.figures {
-			fig, err := b()
-			if err != nil {
-				return p, err
-			}
-			sec.Figures = append(sec.Figures, fig)
+		figs, err := figures(s.figures...)
+		if err != nil {
+			return p, err
 		}
-		p.Sections = append(p.Sections, sec)
+		p.Sections = append(p.Sections, section{Heading: s.heading, Lede: s.lede, Figures: figs})
 	}
 	return p, nil
 }

@@ -57,13 +57,10 @@ func (h *handler) qualityShow(c *fiber.Ctx) error {
 		return err
 	}
 	p := qualityPage{Form: f.form(regions), Filters: f.Describe(), MinCell: minCell, Query: f.query()}
-	for _, build := range []build{v.matchFigure, v.groupMatchFigure,
-		func() (charts.Figure, error) { return v.missingFigure(q) }, func() (charts.Figure, error) { return v.alphaFigure(q) }} {
-		fig, err := build()
-		if err != nil {
-			return err
-		}
-		p.Figures = append(p.Figures, fig)
+	p.Figures, err = figures(v.matchFigure, v.groupMatchFigure,
+		func() (charts.Figure, error) { return v.missingFigure(q) }, func() (charts.Figure, error) { return v.alphaFigure(q) })
+	if err != nil {
+		return err
 	}
 	if p.Imports, err = h.importRuns(ctx); err != nil {
 		return err
