@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -23,39 +22,17 @@ func benchDB(b *testing.B, scale int) *ingest.DB {
 	b.Helper()
 	ctx := context.Background()
 	set, _ := instrument.Load()
-	dir := filepath.Join(os.TempDir(), "peerpulse-bench")
-	os.MkdirAll(dir, 0o755)
-	path := filepath.Join(dir, "analysis-scale-"+strconv.Itoa(scale)+"-v1.duckdb")
-	fresh := false
+	path := filepath.Join(os.TempDir(), "peerpulse-bench", demo.ScaledFileName(scale))
 	if _, err := os.Stat(path); err != nil {
-		path += ".building"
-		os.Remove(path)
-		fresh = true
+		start := time.Now()
+		if err := demo.BuildScaled(ctx, path, set, scale); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built %s in %v", path, time.Since(start))
 	}
 	db, err := ingest.Open(ctx, path, ingest.Options{Instruments: set})
 	if err != nil {
 		b.Fatal(err)
-	}
-	if fresh {
-		start := time.Now()
-		o := demo.DefaultOptions(1)
-		o.Scale = scale
-		err := demo.GenerateEach(set, o, 500, func(batch *ingest.Batch) error {
-			_, err := db.Load(ctx, set, batch)
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		db.Close()
-		final := path[:len(path)-len(".building")]
-		if err := os.Rename(path, final); err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("built %s in %v", final, time.Since(start))
-		if db, err = ingest.Open(ctx, final, ingest.Options{Instruments: set}); err != nil {
-			b.Fatal(err)
-		}
 	}
 	b.Cleanup(func() { db.Close() })
 	var n int

@@ -34,7 +34,7 @@ const nationalScale = 420
 
 func main() {
 	mode := flag.String("mode", "compare", "compare (peerpulse report and bare, under /usr/bin/time -v) or bare (one run, for compare)")
-	db := flag.String("db", filepath.Join(os.TempDir(), "peerpulse-bench", "analysis-scale-420-v1.duckdb"), "the 10⁶-response database; built if missing")
+	db := flag.String("db", filepath.Join(os.TempDir(), "peerpulse-bench", demo.ScaledFileName(nationalScale)), "the 10⁶-response database; built if missing")
 	out := flag.String("out", filepath.Join(os.TempDir(), "peerpulse-bench", "bench.xlsx"), "where each run writes its workbook")
 	runs := flag.Int("runs", 3, "runs of each program, alternating; medians are reported")
 	memory := flag.String("db-memory-limit", "64MB", "DuckDB memory limit for both programs (64MB is peerpulse report's own default)")
@@ -208,26 +208,5 @@ func ensureDB(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	building := path + ".building"
-	os.Remove(building)
-	db, err := ingest.Open(ctx, building, ingest.Options{Instruments: set})
-	if err != nil {
-		return err
-	}
-	o := demo.DefaultOptions(1)
-	o.Scale = nationalScale
-	err = demo.GenerateEach(set, o, 500, func(b *ingest.Batch) error {
-		_, err := db.Load(ctx, set, b)
-		return err
-	})
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(building, path)
+	return demo.BuildScaled(ctx, path, set, nationalScale)
 }
