@@ -73,7 +73,7 @@ func ratio(num, den int) *float64 {
 	return &v
 }
 
-// pValue shows a p value to 3 significant figures, or "< 0.001".
+// pCell shows a p value to 3 significant figures, or "< 0.001".
 func pCell(v *float64, ref string) charts.Cell {
 	if v == nil {
 		return charts.Text(notEstimable)
