@@ -67,8 +67,9 @@ func Pulse(ctx context.Context, db *ingest.DB, set *instrument.Set, group string
 	}
 	comment := "NULL::VARCHAR[]"
 	if withComments && len(in.TextFields) > 0 {
-		comment = fmt.Sprintf("list(json_extract_string(r.texts, '$.%s') ORDER BY json_extract_string(r.texts, '$.%s')) FILTER (WHERE nullif(trim(json_extract_string(r.texts, '$.%s')), '') IS NOT NULL)",
-			in.TextFields[0].ID, in.TextFields[0].ID, in.TextFields[0].ID)
+		// Unordered: textList sorts the comments.
+		comment = fmt.Sprintf("list(json_extract_string(r.texts, '$.%[1]s')) FILTER (WHERE nullif(trim(json_extract_string(r.texts, '$.%[1]s')), '') IS NOT NULL)",
+			in.TextFields[0].ID)
 	}
 	q := fmt.Sprintf(`SELECT s.session_no, s.session_date, count(r.response_key), %s, %s
 FROM sessions s JOIN groups g USING (group_id) LEFT JOIN responses r ON r.session_id = s.session_id AND r.timepoint = 'session'
@@ -106,7 +107,8 @@ WHERE g.group_code = ? GROUP BY s.session_no, s.session_date ORDER BY s.session_
 	return out, rows.Err()
 }
 
-// textList reads a DuckDB VARCHAR[] however the driver hands it over.
+// textList reads a DuckDB VARCHAR[] however the driver hands it over, sorted: the query lists
+// comments in no particular order.
 func textList(v any) []string {
 	var out []string
 	switch l := v.(type) {

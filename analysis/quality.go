@@ -50,16 +50,18 @@ func DataQuality(ctx context.Context, db *ingest.DB, set *instrument.Set, o Opti
 		return nil, fmt.Errorf("analysis: min cell %d is below the floor of %d", o.MinCell, MinCellFloor)
 	}
 	q := &Quality{MinCell: o.MinCell}
-	// $later is needed by the counted responses only; missing answers take the rest.
-	args := []any{sql.Named("later", "post"), sql.Named("modality", o.Filter.Modality),
-		sql.Named("region", o.Filter.Region), sql.Named("profession", o.Filter.Profession)}
-	if err := q.readMissing(ctx, db, set, o.MinCell, args); err != nil {
+	if err := q.readMissing(ctx, db, set, o.MinCell, o.Filter); err != nil {
 		return nil, err
 	}
-	if err := q.readAlpha(ctx, db, set, o.MinCell, args); err != nil {
+	if err := q.readAlpha(ctx, db, set, o.MinCell, o.Filter); err != nil {
 		return nil, err
 	}
 	return q, nil
+}
+
+// filterArgs binds the filters' named parameters $modality, $region and $profession.
+func filterArgs(f Filter) []any {
+	return []any{sql.Named("modality", f.Modality), sql.Named("region", f.Region), sql.Named("profession", f.Profession)}
 }
 
 // questionnaireItems are the items of the instruments asked before and after (not the pulse).
@@ -76,7 +78,7 @@ func questionnaireItems(set *instrument.Set) (ins []*instrument.Instrument, spec
 	return ins, spec
 }
 
-func (q *Quality) readMissing(ctx context.Context, db *ingest.DB, set *instrument.Set, minCell int, args []any) error {
+func (q *Quality) readMissing(ctx context.Context, db *ingest.DB, set *instrument.Set, minCell int, f Filter) error {
 	ins, spec := questionnaireItems(set)
 	var aggs []string
 	for _, in := range ins {
@@ -103,7 +105,7 @@ func (q *Quality) readMissing(ctx context.Context, db *ingest.DB, set *instrumen
 	for i := range counts {
 		dest = append(dest, &counts[i])
 	}
-	if err := db.SQL().QueryRowContext(ctx, query, args[1:]...).Scan(dest...); err != nil {
+	if err := db.SQL().QueryRowContext(ctx, query, filterArgs(f)...).Scan(dest...); err != nil {
 		return fmt.Errorf("analysis: missing answers: %w", err)
 	}
 	i := 0
@@ -122,7 +124,7 @@ func (q *Quality) readMissing(ctx context.Context, db *ingest.DB, set *instrumen
 	return nil
 }
 
-func (q *Quality) readAlpha(ctx context.Context, db *ingest.DB, set *instrument.Set, minCell int, args []any) error {
+func (q *Quality) readAlpha(ctx context.Context, db *ingest.DB, set *instrument.Set, minCell int, f Filter) error {
 	ms, err := measures(set)
 	if err != nil {
 		return err
@@ -152,16 +154,19 @@ func (q *Quality) readAlpha(ctx context.Context, db *ingest.DB, set *instrument.
 		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE %s), %s, var_samp(%s) FILTER (WHERE %s)",
 			cond, strings.Join(vars, " + "), strings.Join(items, " + "), cond))
 	}
+	// Only the counted pre responses are read: $later is bound to 'pre' too, and the counted
+	// response of each participant at pre does not depend on the later timepoint's responses
+	// (countedCTE ranks per participant and timepoint). Their scores are not needed.
 	query := fmt.Sprintf(`WITH %s,
 pre AS (SELECT from_json(answers, '{%s}') AS a FROM counted WHERE timepoint = 'pre' AND ($profession = '' OR profession = $profession))
-SELECT %s FROM (SELECT %s FROM pre)`, countedCTE(ms, "r.answers"), strings.Join(spec, ", "), strings.Join(aggs, ",\n\t"), strings.Join(points, ", "))
+SELECT %s FROM (SELECT %s FROM pre)`, countedCTE(nil, "r.answers"), strings.Join(spec, ", "), strings.Join(aggs, ",\n\t"), strings.Join(points, ", "))
 	n := make([]int, len(ms))
 	itemVar, totalVar := make([]sql.NullFloat64, len(ms)), make([]sql.NullFloat64, len(ms))
 	var dest []any
 	for i := range ms {
 		dest = append(dest, &n[i], &itemVar[i], &totalVar[i])
 	}
-	if err := db.SQL().QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
+	if err := db.SQL().QueryRowContext(ctx, query, append(filterArgs(f), sql.Named("later", "pre"))...).Scan(dest...); err != nil {
 		return fmt.Errorf("analysis: reliability: %w", err)
 	}
 	for i, m := range ms {
