@@ -10,7 +10,7 @@ import (
 type cell struct {
 	nPre, nPost                   int
 	d, pre, post                  moments // over the paired sample
-	minD, maxD                    float64 // range of changes rounded to 9 places
+	minD, maxD                    int64   // range of the changes' keys (changeKey)
 	zeros                         int
 	highPre, highPost, b, c       int
 	recovered, improved, noChange int
@@ -220,7 +220,7 @@ func groupCell(c *cell, pairs []pair, m Measure, rci RCIThresholds, rciOK bool, 
 			}
 		}
 	}
-	c.minD, c.maxD = float64(minK), float64(maxK)
+	c.minD, c.maxD = minK, maxK
 	s.groupRanks(c, pairs)
 }
 

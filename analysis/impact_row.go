@@ -1,8 +1,8 @@
 package analysis
 
 // buildRow turns one scope's aggregates into the statistics of INSTRUMENTS.md §5. Decisions of
-// equality on changes were made in SQL on d rounded to 9 places (distinct, zero and tied
-// changes); the values themselves are the unrounded ones.
+// equality on changes (distinct, zero and tied changes, the range) were made on changeKey(d),
+// d rounded to 9 places; the values themselves are the unrounded ones.
 func buildRow(sc scopeRef, m Measure, c *cell) Row {
 	r := Row{Scope: sc.scope, Key: sc.key, Measure: m.ID, HasCutoff: m.Cutoff != nil}
 	r.NPre, r.NPost, r.NPaired = c.nPre, c.nPost, c.d.n

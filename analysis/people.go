@@ -243,9 +243,3 @@ func scoreValue(v driver.Value) float64 {
 	}
 	return math.NaN()
 }
-
-// measureReliability is the first stage: what RCI needs for one measure.
-type measureReliability struct {
-	sd1, alpha float64
-	ok         bool // both known, α < 1: RCI is estimable
-}

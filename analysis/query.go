@@ -10,7 +10,7 @@ import (
 // The analysis asks DuckDB for what only it can do cheaply: the counting rule over every
 // response, sessions attended, the item points behind Cronbach's α, and the delivery figures per
 // group. Everything per scope (moments, ranks, categories) is computed in Go from one row per
-// participant (see cells.go): per-scope SQL costs milliseconds of execution even on a pilot and
+// participant (see impact_cells.go): per-scope SQL costs milliseconds of execution even on a pilot and
 // seconds on a national programme, because its results must then be read back row by row.
 
 // hugeShift is 2⁶³: submitted_at in microseconds times hugeShift plus a response key orders
@@ -33,7 +33,7 @@ const hugeShift = "9223372036854775808"
 // agree); arg_max_null takes a whole response, so an invalid (NULL) score of the counted response
 // is not replaced by an earlier one. The rule for ties of submitted_at needs a second look at the
 // tied responses; it is costly to plan even when nobody is tied, so the first query only flags
-// tied participants (column tied) and, when there are any, exactSQL reads them again.
+// tied participants (flag bit 2) and, when there are any, exactSQL reads them again.
 //
 // span limits it to participant ids lo..hi: readPeople reads a national programme in spans so
 // that DuckDB aggregates and materialises one span at a time (see peopleSpan).

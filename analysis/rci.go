@@ -30,7 +30,7 @@ func NewRCI(sd1, r float64) (RCIThresholds, bool) {
 // DThreshold returns 1.96·S_diff, the RCI criterion expressed on the change d: |RCI| ≥ 1.96 iff
 // |d| ≥ DThreshold in exact arithmetic. It is for display and for filters on d; in floating point
 // it can disagree with the ratio form in the last bit exactly at the boundary, so code that must
-// match Classify bit for bit (the SQL path) compares (post − pre)/S_diff with ±1.96 instead.
+// match Classify bit for bit calls Classify, which compares (post − pre)/S_diff with ±1.96.
 func (t RCIThresholds) DThreshold() float64 {
 	return rciZ * t.SDiff
 }

@@ -31,8 +31,9 @@ type ReferenceResult struct {
 // Reference computes the §5 statistics of one scope straight from the paired raw scores: pre[i]
 // and post[i] belong to the same participant, sessions[i] is their sessions attended (nil: no
 // Spearman). rci is nil when RCI counts are not estimable; cutoff is nil for measures without a
-// cut-off. It is the independent oracle for the SQL path (sums, ranks and ties are all done here
-// in Go), and it uses the sufficient-statistic functions of this package for the final formulas.
+// cut-off. It is the independent oracle for Analyse's cells (sums, ranks and ties are all done
+// here, per scope, straight from the pairs), and it uses the sufficient-statistic functions of
+// this package for the final formulas.
 //
 // Every equality decision on changes is made on RoundChange(d) (INSTRUMENTS.md §5 "Equality");
 // means, SDs and the values passed on are unrounded. It panics if post (or a non-nil sessions)

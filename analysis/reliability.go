@@ -170,7 +170,7 @@ func newReliabilityAcc(t *itemTable, ms []Measure) *reliabilityAcc {
 	return a
 }
 
-// addScores adds one participant's counted pre scores (NaN: not valid) to the baseline SDs.
+// addScore adds one participant's counted pre scores (NaN: not valid) to the baseline SDs.
 func (a *reliabilityAcc) addScore(mi int, score float64) {
 	if !math.IsNaN(score) {
 		a.sd1[mi].add(score)
@@ -202,6 +202,13 @@ func (a *reliabilityAcc) addAnswers(doc string) {
 		}
 		a.total[mi].add(total)
 	}
+}
+
+// measureReliability is what RCI needs for one measure: the programme's baseline SD and
+// Cronbach's α, each computed or replaced by its configured override.
+type measureReliability struct {
+	sd1, alpha float64
+	ok         bool // both known; NewRCI still refuses α ≥ 1 or an SD that is not positive
 }
 
 // result turns the sums into what RCI needs per measure, with the configured overrides.

@@ -15,8 +15,8 @@ const spearmanConstTol = 1e-9
 
 // SpearmanFromRankSums is the dose–response Spearman ρ of INSTRUMENTS.md §5 between sessions
 // attended (x) and the change d (y), computed as Pearson's r over their average ranks from the
-// sums n, Σx, Σy, Σx², Σy², Σxy. The caller ranks in SQL: sessions as they are, d rounded to
-// 9 dp (RoundChange), ties sharing the average rank.
+// sums n, Σx, Σy, Σx², Σy², Σxy. The caller (impact_cells.go) ranks: sessions as they
+// are, d by its rounding to 9 dp (changeKey), ties sharing the average rank.
 //
 // p is two-sided from t = ρ√((n−2)/(1−ρ²)) with n − 2 df; |ρ| = 1 gives p = 0. ρ is clamped to
 // [−1, 1] against rounding. It reports false when n < 3, when either input is constant (rank
